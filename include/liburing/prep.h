@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uringkit: inline io_uring_prep_* helpers. Included by <liburing.h>.
+ *
+ * Every helper writes every field of the 64-byte SQE that the kernel
+ * reads for its opcode, so an SQE recycled from an earlier request never
+ * leaks stale flags into a new one (the kernel rejects non-zero unused
+ * fields for many opcodes).
+ */
+#ifndef LIBURING_PREP_H
+#define LIBURING_PREP_H
+
+#ifndef LIB_URING_H
+#error "include <liburing.h>, not <liburing/prep.h>"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The generic form: opcode, fd, address, length and offset, all else zero. */
+IOURINGINLINE void io_uring_prep_rw(int op, struct io_uring_sqe *sqe, int fd,
+				    const void *addr, unsigned len,
+				    __u64 offset)
+	LIBURING_NOEXCEPT
+{
+	sqe->opcode = (__u8) op;
+	sqe->flags = 0;
+	sqe->ioprio = 0;
+	sqe->fd = fd;
+	sqe->off = offset;
+	sqe->addr = (unsigned long) addr;
+	sqe->len = len;
+	sqe->rw_flags = 0;
+	sqe->buf_index = 0;
+	sqe->personality = 0;
+	sqe->file_index = 0;
+	sqe->addr3 = 0;
+	sqe->__pad2[0] = 0;
+}
+
+IOURINGINLINE void io_uring_prep_nop(struct io_uring_sqe *sqe)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_rw(IORING_OP_NOP, sqe, -1, NULL, 0, 0);
+}
+
+IOURINGINLINE void io_uring_prep_read(struct io_uring_sqe *sqe, int fd,
+				      void *buf, unsigned nbytes,
+				      __u64 offset)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_rw(IORING_OP_READ, sqe, fd, buf, nbytes, offset);
+}
+
+IOURINGINLINE void io_uring_prep_write(struct io_uring_sqe *sqe, int fd,
+				       const void *buf, unsigned nbytes,
+				       __u64 offset)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_rw(IORING_OP_WRITE, sqe, fd, buf, nbytes, offset);
+}
+
+IOURINGINLINE void io_uring_prep_readv(struct io_uring_sqe *sqe, int fd,
+				       const struct iovec *iovecs,
+				       unsigned nr_vecs, __u64 offset)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_rw(IORING_OP_READV, sqe, fd, iovecs, nr_vecs, offset);
+}
+
+IOURINGINLINE void io_uring_prep_writev(struct io_uring_sqe *sqe, int fd,
+					const struct iovec *iovecs,
+					unsigned nr_vecs, __u64 offset)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_rw(IORING_OP_WRITEV, sqe, fd, iovecs, nr_vecs, offset);
+}
+
+IOURINGINLINE void io_uring_prep_readv2(struct io_uring_sqe *sqe, int fd,
+					const struct iovec *iovecs,
+					unsigned nr_vecs, __u64 offset,
+					int flags)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_readv(sqe, fd, iovecs, nr_vecs, offset);
+	sqe->rw_flags = flags;
+}
+
+IOURINGINLINE void io_uring_prep_writev2(struct io_uring_sqe *sqe, int fd,
+					 const struct iovec *iovecs,
+					 unsigned nr_vecs, __u64 offset,
+					 int flags)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_writev(sqe, fd, iovecs, nr_vecs, offset);
+	sqe->rw_flags = flags;
+}
+
+/*
+ * A timeout that completes after *ts, or once count other completions have
+ * been posted (count 0: time only).
+ */
+IOURINGINLINE void io_uring_prep_timeout(struct io_uring_sqe *sqe,
+					 struct __kernel_timespec *ts,
+					 unsigned count, unsigned flags)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_rw(IORING_OP_TIMEOUT, sqe, -1, ts, 1, count);
+	sqe->timeout_flags = flags;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uringkit: inline SQ/CQ fast paths. Included by <liburing.h>; not meant to
+ * be included on its own.
+ *
+ * Ordering contract (see barrier.h):
+ *  - SQ: we own the tail. SQEs are filled, then the library publishes the
+ *    tail at submit time (release when an SQPOLL thread may read it
+ *    concurrently). The kernel owns the head; without SQPOLL it only moves
+ *    inside io_uring_enter() on our own thread, so a plain load is enough.
+ *  - CQ: the kernel owns the tail (acquire before reading CQEs); we own the
+ *    head and hand CQEs back with a release store once we are done reading.
+ */
+#ifndef LIBURING_QUEUE_H
+#define LIBURING_QUEUE_H
+
+#ifndef LIB_URING_H
+#error "include <liburing.h>, not <liburing/queue.h>"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* log2 of the SQE size in 64-byte units: 1 with IORING_SETUP_SQE128. */
+IOURINGINLINE unsigned io_uring_sqe_shift_from_flags(unsigned flags)
+	LIBURING_NOEXCEPT
+{
+	return !!(flags & IORING_SETUP_SQE128);
+}
+
+IOURINGINLINE unsigned io_uring_sqe_shift(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	return io_uring_sqe_shift_from_flags(ring->flags);
+}
+
+/* log2 of the CQE size in 16-byte units: 1 with IORING_SETUP_CQE32. */
+IOURINGINLINE unsigned io_uring_cqe_shift_from_flags(unsigned flags)
+	LIBURING_NOEXCEPT
+{
+	return !!(flags & IORING_SETUP_CQE32);
+}
+
+IOURINGINLINE unsigned io_uring_cqe_shift(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	return io_uring_cqe_shift_from_flags(ring->flags);
+}
+
+/* Slots a CQE occupies: 2 for a 32-byte CQE in an IORING_SETUP_CQE_MIXED ring. */
+IOURINGINLINE unsigned io_uring_cqe_nr(const struct io_uring_cqe *cqe)
+	LIBURING_NOEXCEPT
+{
+	return 1U << !!(cqe->flags & IORING_CQE_F_32);
+}
+
+IOURINGINLINE unsigned io_uring_cqe_index(const struct io_uring *ring,
+					  unsigned ptr, unsigned mask)
+	LIBURING_NOEXCEPT
+{
+	return (ptr & mask) << io_uring_cqe_shift(ring);
+}
+
+/*
+ * Walk the CQEs that are ready without consuming them; follow with
+ * io_uring_cq_advance(ring, n) for the n visited.
+ */
+#define io_uring_for_each_cqe(ring, head, cqe)				\
+	for (head = *(ring)->cq.khead;					\
+	     (cqe = (head != io_uring_smp_load_acquire((ring)->cq.ktail) ? \
+		&(ring)->cq.cqes[io_uring_cqe_index(ring, head,		\
+						    (ring)->cq.ring_mask)] : \
+		NULL));							\
+	     head += io_uring_cqe_nr(cqe))
+
+/* Hand nr CQ slots back to the kernel. */
+IOURINGINLINE void io_uring_cq_advance(struct io_uring *ring, unsigned nr)
+	LIBURING_NOEXCEPT
+{
+	if (nr) {
+		struct io_uring_cq *cq = &ring->cq;
+
+		/* Release: our reads of the CQEs complete before the kernel
+		 * may overwrite their slots. */
+		io_uring_smp_store_release(cq->khead, *cq->khead + nr);
+	}
+}
+
+/* Mark one CQE (from peek/wait) as consumed. */
+IOURINGINLINE void io_uring_cqe_seen(struct io_uring *ring,
+				     struct io_uring_cqe *cqe)
+	LIBURING_NOEXCEPT
+{
+	if (cqe)
+		io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
+}
+
+IOURINGINLINE void io_uring_sqe_set_data(struct io_uring_sqe *sqe, void *data)
+	LIBURING_NOEXCEPT
+{
+	sqe->user_data = (unsigned long) data;
+}
+
+IOURINGINLINE void *io_uring_cqe_get_data(const struct io_uring_cqe *cqe)
+	LIBURING_NOEXCEPT
+{
+	return (void *) (uintptr_t) cqe->user_data;
+}
+
+IOURINGINLINE void io_uring_sqe_set_data64(struct io_uring_sqe *sqe,
+					   __u64 data)
+	LIBURING_NOEXCEPT
+{
+	sqe->user_data = data;
+}
+
+IOURINGINLINE __u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
+	LIBURING_NOEXCEPT
+{
+	return cqe->user_data;
+}
+
+#define LIBURING_HAVE_DATA64
+
+IOURINGINLINE void io_uring_sqe_set_flags(struct io_uring_sqe *sqe,
+					  unsigned flags)
+	LIBURING_NOEXCEPT
+{
+	sqe->flags = (__u8) flags;
+}
+
+IOURINGINLINE void io_uring_sqe_set_buf_group(struct io_uring_sqe *sqe,
+					      int bgid)
+	LIBURING_NOEXCEPT
+{
+	sqe->buf_group = (__u16) bgid;
+}
+
+/* SQEs handed out by io_uring_get_sqe() and not yet consumed by the kernel. */
+IOURINGINLINE unsigned io_uring_sq_ready(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	unsigned khead;
+
+	/* An SQPOLL thread moves the head concurrently. */
+	if (ring->flags & IORING_SETUP_SQPOLL)
+		khead = io_uring_smp_load_acquire(ring->sq.khead);
+	else
+		khead = *ring->sq.khead;
+	return ring->sq.sqe_tail - khead;
+}
+
+IOURINGINLINE unsigned io_uring_sq_space_left(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	return ring->sq.ring_entries - io_uring_sq_ready(ring);
+}
+
+/* With SQPOLL: block until the SQ thread has made room. */
+IOURINGINLINE int io_uring_sqring_wait(struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	if (!(ring->flags & IORING_SETUP_SQPOLL))
+		return 0;
+	if (io_uring_sq_space_left(ring))
+		return 0;
+	return __io_uring_sqring_wait(ring);
+}
+
+/* CQEs posted by the kernel and not yet consumed. */
+IOURINGINLINE unsigned io_uring_cq_ready(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	return io_uring_smp_load_acquire(ring->cq.ktail) - *ring->cq.khead;
+}
+
+/* True when completions are waiting in the kernel's overflow list. */
+IOURINGINLINE bool io_uring_cq_has_overflow(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	return IO_URING_READ_ONCE(*ring->sq.kflags) & IORING_SQ_CQ_OVERFLOW;
+}
+
+IOURINGINLINE bool io_uring_cq_eventfd_enabled(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	if (!ring->cq.kflags)
+		return true;
+	return !(*ring->cq.kflags & IORING_CQ_EVENTFD_DISABLED);
+}
+
+IOURINGINLINE int io_uring_cq_eventfd_toggle(struct io_uring *ring,
+					     bool enabled)
+	LIBURING_NOEXCEPT
+{
+	unsigned flags;
+
+	if (!!enabled == io_uring_cq_eventfd_enabled(ring))
+		return 0;
+	if (!ring->cq.kflags)
+		return -EOPNOTSUPP;
+	flags = *ring->cq.kflags;
+	if (enabled)
+		flags &= ~IORING_CQ_EVENTFD_DISABLED;
+	else
+		flags |= IORING_CQ_EVENTFD_DISABLED;
+	IO_URING_WRITE_ONCE(*ring->cq.kflags, flags);
+	return 0;
+}
+
+/*
+ * Look at the CQ without entering the kernel. Returns 0 with *cqe_ptr set to
+ * the first CQE (or NULL if none); *nr_available (optional) gets the count.
+ * Internal timeout CQEs of the pre-5.11 fallback are consumed here; a
+ * padding CQE of a mixed-size CQ (IORING_CQE_F_SKIP) is skipped.
+ */
+IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
+				      struct io_uring_cqe **cqe_ptr,
+				      unsigned *nr_available)
+	LIBURING_NOEXCEPT
+{
+	const unsigned mask = ring->cq.ring_mask;
+	const unsigned shift = io_uring_cqe_shift(ring);
+	struct io_uring_cqe *cqe;
+	unsigned head, tail;
+	int err = 0;
+
+	for (;;) {
+		tail = io_uring_smp_load_acquire(ring->cq.ktail);
+		head = *ring->cq.khead;
+		if (tail == head) {
+			cqe = NULL;
+			break;
+		}
+		cqe = &ring->cq.cqes[(head & mask) << shift];
+		if (uring_unlikely(cqe->flags & IORING_CQE_F_SKIP)) {
+			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
+			continue;
+		}
+		if (uring_unlikely(!(ring->features & IORING_FEAT_EXT_ARG) &&
+				   cqe->user_data == LIBURING_UDATA_TIMEOUT)) {
+			if (cqe->res < 0)
+				err = cqe->res;
+			io_uring_cq_advance(ring, 1);
+			if (!err)
+				continue;
+			cqe = NULL;
+		}
+		break;
+	}
+	*cqe_ptr = cqe;
+	if (nr_available)
+		*nr_available = tail - head;
+	return err;
+}
+
+/* Wait until wait_nr CQEs are ready; *cqe_ptr gets the first. */
+IOURINGINLINE int io_uring_wait_cqe_nr(struct io_uring *ring,
+				       struct io_uring_cqe **cqe_ptr,
+				       unsigned wait_nr)
+	LIBURING_NOEXCEPT
+{
+	return __io_uring_get_cqe(ring, cqe_ptr, 0, wait_nr, NULL);
+}
+
+/* Non-blocking: 0 and a CQE, or -EAGAIN when none is ready. */
+IOURINGINLINE int io_uring_peek_cqe(struct io_uring *ring,
+				    struct io_uring_cqe **cqe_ptr)
+	LIBURING_NOEXCEPT
+{
+	if (!__io_uring_peek_cqe(ring, cqe_ptr, NULL) && *cqe_ptr)
+		return 0;
+	return io_uring_wait_cqe_nr(ring, cqe_ptr, 0);
+}
+
+/* Blocking: 0 and a CQE, or a negative errno. */
+IOURINGINLINE int io_uring_wait_cqe(struct io_uring *ring,
+				    struct io_uring_cqe **cqe_ptr)
+	LIBURING_NOEXCEPT
+{
+	if (!__io_uring_peek_cqe(ring, cqe_ptr, NULL) && *cqe_ptr)
+		return 0;
+	return io_uring_wait_cqe_nr(ring, cqe_ptr, 1);
+}
+
+/*
+ * Hand out the next free SQE, or NULL when the SQ is full. The caller must
+ * fill every field it relies on (the prep helpers do); nothing reaches the
+ * kernel before the next submit.
+ */
+IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	struct io_uring_sq *sq = &ring->sq;
+	unsigned tail = sq->sqe_tail;
+	unsigned head;
+
+	if (ring->flags & IORING_SETUP_SQPOLL)
+		head = io_uring_smp_load_acquire(sq->khead);
+	else
+		head = *sq->khead;
+	if (uring_unlikely(tail - head >= sq->ring_entries))
+		return NULL;
+	sq->sqe_tail = tail + 1;
+	return &sq->sqes[(tail & sq->ring_mask) << io_uring_sqe_shift(ring)];
+}
+
+#ifndef LIBURING_INTERNAL
+IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	return _io_uring_get_sqe(ring);
+}
+#else
+struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
+#endif
+
+IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
+					    int op)
+	LIBURING_NOEXCEPT
+{
+	if (op < 0 || op > p->last_op)
+		return 0;
+	return (p->ops[op].flags & IO_URING_OP_SUPPORTED) != 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* io_uring_register() calls that manage the ring itself. */
+#include <sys/mman.h>
+#include <string.h>
+#include "internal/ring.h"
+
+int uk__register(struct io_uring *ring, unsigned opcode, const void *arg,
+		 unsigned nr_args)
+{
+	unsigned fd = (unsigned) ring->ring_fd;
+
+	/* A registered ring index skips the fd lookup (Linux 6.3+). */
+	if (ring->int_flags & UK_INT_REG_REG_RING) {
+		opcode |= IORING_REGISTER_USE_REGISTERED_RING;
+		fd = (unsigned) ring->enter_ring_fd;
+	}
+	return uk__sys_register(fd, opcode, arg, nr_args);
+}
+
+UK_EXPORT int io_uring_enable_rings(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+}
+
+UK_EXPORT int io_uring_register_ring_fd(struct io_uring *ring)
+{
+	struct io_uring_rsrc_update up;
+	int ret;
+
+	if (ring->int_flags & UK_INT_REG_RING)
+		return -EEXIST;
+	memset(&up, 0, sizeof(up));
+	up.offset = -1U;	/* let the kernel pick a free slot */
+	up.data = (unsigned) ring->ring_fd;
+	ret = uk__register(ring, IORING_REGISTER_RING_FDS, &up, 1);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ring->enter_ring_fd = (int) up.offset;
+	ring->int_flags |= UK_INT_REG_RING;
+	if (ring->features & IORING_FEAT_REG_REG_RING)
+		ring->int_flags |= UK_INT_REG_REG_RING;
+	return ret;
+}
+
+UK_EXPORT int io_uring_unregister_ring_fd(struct io_uring *ring)
+{
+	struct io_uring_rsrc_update up;
+	int ret;
+
+	if (!(ring->int_flags & UK_INT_REG_RING))
+		return -EINVAL;
+	memset(&up, 0, sizeof(up));
+	up.offset = (unsigned) ring->enter_ring_fd;
+	ret = uk__register(ring, IORING_UNREGISTER_RING_FDS, &up, 1);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ring->enter_ring_fd = ring->ring_fd;
+	ring->int_flags &= (__u8) ~(UK_INT_REG_RING | UK_INT_REG_REG_RING);
+	return ret;
+}
+
+/*
+ * Close the ring's file descriptor and keep using it through its registered
+ * index only. Needs IORING_FEAT_REG_REG_RING (6.3): without it, register
+ * calls would have no way to reach the ring.
+ */
+UK_EXPORT int io_uring_close_ring_fd(struct io_uring *ring)
+{
+	if (!(ring->features & IORING_FEAT_REG_REG_RING))
+		return -EOPNOTSUPP;
+	if (!(ring->int_flags & UK_INT_REG_RING))
+		return -EINVAL;
+	if (ring->ring_fd == -1)
+		return -EBADF;
+	uk__close(ring->ring_fd);
+	ring->ring_fd = -1;
+	return 1;
+}
+
+/*
+ * Resize the rings of a live ring (Linux 6.13; the kernel requires
+ * IORING_SETUP_DEFER_TASKRUN). The kernel moves pending SQEs and CQEs to
+ * the new rings; we remap them and keep our private SQ counters.
+ */
+UK_EXPORT int io_uring_resize_rings(struct io_uring *ring,
+				    struct io_uring_params *p)
+{
+	struct io_uring tmp;
+	unsigned sqe_head, sqe_tail;
+	int ret;
+
+	if (!ring || !p)
+		return -EINVAL;
+	if (ring->flags & IORING_SETUP_NO_MMAP)
+		return -EINVAL;	/* new memory would have to come from the caller */
+	if (ring->ring_fd < 0)
+		return -EBADF;	/* the new rings can only be mapped through the fd */
+
+	memset(&p->sq_off, 0, sizeof(p->sq_off));
+	memset(&p->cq_off, 0, sizeof(p->cq_off));
+	ret = uk__register(ring, IORING_REGISTER_RESIZE_RINGS, p, 1);
+	if (ret < 0)
+		return ret;
+
+	/* The resize has happened: map the new rings before dropping the old. */
+	{
+		struct io_uring_params np = *p;
+
+		np.flags = ring->flags;
+		np.features = ring->features;
+		ret = io_uring_queue_mmap(ring->ring_fd, &np, &tmp);
+		if (ret < 0)
+			return ret;
+	}
+
+	/*
+	 * SQEs handed out but not yet submitted live only in the old array:
+	 * carry them over to the same ring positions in the new one.
+	 */
+	sqe_head = ring->sq.sqe_head;
+	sqe_tail = ring->sq.sqe_tail;
+	for (unsigned i = sqe_head; i != sqe_tail; i++) {
+		unsigned shift = io_uring_sqe_shift(ring);
+
+		memcpy(&tmp.sq.sqes[(i & tmp.sq.ring_mask) << shift],
+		       &ring->sq.sqes[(i & ring->sq.ring_mask) << shift],
+		       sizeof(struct io_uring_sqe) << shift);
+	}
+	uk__unmap_rings(ring);
+
+	ring->sq = tmp.sq;
+	ring->cq = tmp.cq;
+	ring->sq.sqe_head = sqe_head;
+	ring->sq.sqe_tail = sqe_tail;
+	return 0;
+}
+
+UK_EXPORT int io_uring_register_clock(struct io_uring *ring,
+				      struct io_uring_clock_register *arg)
+{
+	return uk__register(ring, IORING_REGISTER_CLOCK, arg, 0);
+}
+
+/*
+ * Whether waits in io_uring_enter() count as iowait (Linux 6.15,
+ * IORING_FEAT_NO_IOWAIT). The choice rides on every later enter call.
+ */
+UK_EXPORT int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)
+{
+	if (!(ring->features & IORING_FEAT_NO_IOWAIT))
+		return -EOPNOTSUPP;
+	if (enable_iowait)
+		ring->int_flags &= (__u8) ~UK_INT_NO_IOWAIT;
+	else
+		ring->int_flags |= UK_INT_NO_IOWAIT;
+	return 0;
+}
