@@ -74,6 +74,7 @@ int main(void)
 	dlclose(lib);
 
 	ASSERT_EQ(missing, 0u);
-	ASSERT_GT(found, 60u);
+	ASSERT_GE(found + waiting, 80u);	/* the table was really read */
+	ASSERT_GE(found, 41u);
 	return T_EXIT_PASS;
 }
