@@ -108,6 +108,14 @@ UK_EXPORT int io_uring_resize_rings(struct io_uring *ring,
 
 		np.flags = ring->flags;
 		np.features = ring->features;
+		/*
+		 * Linux 6.13-6.18 report sq_off.array as 0 after a resize;
+		 * trusting it would aim the SQ index array at the ring
+		 * header. The array follows the CQEs, as at setup.
+		 */
+		if (!(np.flags & IORING_SETUP_NO_SQARRAY) && !np.sq_off.array)
+			np.sq_off.array = (__u32) uk__sq_array_offset(np.flags,
+								   np.cq_entries);
 		ret = io_uring_queue_mmap(ring->ring_fd, &np, &tmp);
 		if (ret < 0)
 			return ret;

@@ -43,6 +43,21 @@ static unsigned uk_roundup_pow2(unsigned v)
 }
 
 /*
+ * Where the SQ index array starts in the rings region: after the header and
+ * the CQEs, cache-line aligned. The kernel doubles header and CQEs together
+ * for CQE32.
+ */
+size_t uk__sq_array_offset(unsigned flags, unsigned cq_entries)
+{
+	size_t off = UK_RINGS_HEADER +
+		     (size_t) cq_entries * sizeof(struct io_uring_cqe);
+
+	if (flags & IORING_SETUP_CQE32)
+		off <<= 1;
+	return uk_align(off, UK_CACHELINE);
+}
+
+/*
  * The entry counts and region sizes the kernel will use for these
  * parameters, with the kernel's own validation order so that bad
  * parameters get the errno the kernel would return.
@@ -86,10 +101,7 @@ int uk__ring_layout(unsigned entries, const struct io_uring_params *p,
 		cq = 2 * sq;
 	}
 
-	rings = UK_RINGS_HEADER + (size_t) cq * sizeof(struct io_uring_cqe);
-	if (flags & IORING_SETUP_CQE32)
-		rings <<= 1;
-	rings = uk_align(rings, UK_CACHELINE);
+	rings = uk__sq_array_offset(flags, cq);
 	if (!(flags & IORING_SETUP_NO_SQARRAY))
 		rings += (size_t) sq * sizeof(__u32);
 
@@ -241,9 +253,11 @@ static int uk_queue_init(unsigned entries, struct io_uring *ring,
 	char *mem = NULL;
 	int fd, ret;
 
-	if (!ring || !p)
+	if (!ring)
 		return -EINVAL;
 	uk_ring_reset(ring);
+	if (!p)
+		return -EINVAL;
 
 	if (p->flags & IORING_SETUP_NO_MMAP) {
 		ret = uk__ring_layout(entries, p, &lay);
@@ -313,9 +327,9 @@ UK_EXPORT int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
 				      struct io_uring_params *p,
 				      void *buf, size_t buf_size)
 {
-	if (!buf || ((unsigned long) buf & (uk_page_size() - 1)))
-		return -EINVAL;
-	if (!p)
+	if (ring)
+		uk_ring_reset(ring);
+	if (!buf || ((unsigned long) buf & (uk_page_size() - 1)) || !p)
 		return -EINVAL;
 	p->flags |= IORING_SETUP_NO_MMAP;
 	return uk_queue_init(entries, ring, p, buf, buf_size);
@@ -346,11 +360,13 @@ UK_EXPORT int io_uring_queue_mmap(int fd, struct io_uring_params *p,
 {
 	int ret;
 
-	if (!p || !ring || fd < 0)
+	if (!ring)
+		return -EINVAL;
+	uk_ring_reset(ring);
+	if (!p || fd < 0)
 		return -EINVAL;
 	if (p->flags & IORING_SETUP_NO_MMAP)
 		return -EINVAL;	/* nothing to map: the caller owns the memory */
-	uk_ring_reset(ring);
 	ret = uk_mmap_rings(fd, p, ring);
 	if (ret < 0) {
 		uk_ring_reset(ring);

@@ -57,6 +57,7 @@ struct uk_ring_layout {
 	size_t sqes_region;	/* page-rounded */
 };
 
+size_t uk__sq_array_offset(unsigned flags, unsigned cq_entries);
 int uk__ring_layout(unsigned entries, const struct io_uring_params *p,
 		    struct uk_ring_layout *out);
 
