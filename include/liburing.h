@@ -12,7 +12,11 @@
  *   liburing/barrier.h           ring memory ordering
  *   liburing/io_uring_version.h  API level macros
  *   liburing/queue.h             inline SQ/CQ fast paths
- *   liburing/prep.h              inline io_uring_prep_* helpers
+ *   liburing/prep.h              inline io_uring_prep_* basics (rw, nop, timeout)
+ *   liburing/prep_file.h         file I/O prep helpers (read/write families,
+ *                                sync, fallocate, splice, pipes, uring_cmd)
+ *   liburing/prep_fs.h           filesystem prep helpers (open, close, statx,
+ *                                rename, unlink, mkdir, links, xattrs)
  */
 #ifndef LIB_URING_H
 #define LIB_URING_H
@@ -186,6 +190,97 @@ int io_uring_register_clock(struct io_uring *ring,
 int io_uring_set_iowait(struct io_uring *ring,
 			bool enable_iowait) LIBURING_NOEXCEPT;
 
+/* Registered resources (src/rsrc.c). */
+int io_uring_register_buffers(struct io_uring *ring, const struct iovec *iovecs,
+			      unsigned nr_iovecs) LIBURING_NOEXCEPT;
+int io_uring_register_buffers_tags(struct io_uring *ring,
+				   const struct iovec *iovecs,
+				   const __u64 *tags, unsigned nr) LIBURING_NOEXCEPT;
+int io_uring_register_buffers_sparse(struct io_uring *ring,
+				     unsigned nr) LIBURING_NOEXCEPT;
+int io_uring_register_buffers_update_tag(struct io_uring *ring, unsigned off,
+					 const struct iovec *iovecs,
+					 const __u64 *tags,
+					 unsigned nr) LIBURING_NOEXCEPT;
+int io_uring_unregister_buffers(struct io_uring *ring) LIBURING_NOEXCEPT;
+
+int io_uring_register_files(struct io_uring *ring, const int *files,
+			    unsigned nr_files) LIBURING_NOEXCEPT;
+int io_uring_register_files_tags(struct io_uring *ring, const int *files,
+				 const __u64 *tags, unsigned nr) LIBURING_NOEXCEPT;
+int io_uring_register_files_sparse(struct io_uring *ring,
+				   unsigned nr) LIBURING_NOEXCEPT;
+int io_uring_register_files_update_tag(struct io_uring *ring, unsigned off,
+				       const int *files, const __u64 *tags,
+				       unsigned nr_files) LIBURING_NOEXCEPT;
+int io_uring_unregister_files(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_register_files_update(struct io_uring *ring, unsigned off,
+				   const int *files,
+				   unsigned nr_files) LIBURING_NOEXCEPT;
+int io_uring_register_file_alloc_range(struct io_uring *ring, unsigned off,
+				       unsigned len) LIBURING_NOEXCEPT;
+
+int io_uring_register_eventfd(struct io_uring *ring, int fd) LIBURING_NOEXCEPT;
+int io_uring_register_eventfd_async(struct io_uring *ring,
+				    int fd) LIBURING_NOEXCEPT;
+int io_uring_unregister_eventfd(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_register_probe(struct io_uring *ring, struct io_uring_probe *p,
+			    unsigned nr) LIBURING_NOEXCEPT;
+int io_uring_register_personality(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_unregister_personality(struct io_uring *ring,
+				    int id) LIBURING_NOEXCEPT;
+int io_uring_register_restrictions(struct io_uring *ring,
+				   struct io_uring_restriction *res,
+				   unsigned int nr_res) LIBURING_NOEXCEPT;
+int io_uring_register_iowq_aff(struct io_uring *ring, size_t cpusz,
+			       const cpu_set_t *mask) LIBURING_NOEXCEPT;
+int io_uring_unregister_iowq_aff(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_register_iowq_max_workers(struct io_uring *ring,
+				       unsigned int *values) LIBURING_NOEXCEPT;
+int io_uring_register_sync_cancel(struct io_uring *ring,
+				  struct io_uring_sync_cancel_reg *reg) LIBURING_NOEXCEPT;
+int io_uring_register_napi(struct io_uring *ring,
+			   struct io_uring_napi *napi) LIBURING_NOEXCEPT;
+int io_uring_unregister_napi(struct io_uring *ring,
+			     struct io_uring_napi *napi) LIBURING_NOEXCEPT;
+int io_uring_clone_buffers(struct io_uring *dst,
+			   struct io_uring *src) LIBURING_NOEXCEPT;
+int __io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src,
+			     unsigned int flags) LIBURING_NOEXCEPT;
+int io_uring_clone_buffers_offset(struct io_uring *dst, struct io_uring *src,
+				  unsigned int dst_off, unsigned int src_off,
+				  unsigned int nr,
+				  unsigned int flags) LIBURING_NOEXCEPT;
+int __io_uring_clone_buffers_offset(struct io_uring *dst,
+				    struct io_uring *src,
+				    unsigned int dst_off, unsigned int src_off,
+				    unsigned int nr,
+				    unsigned int flags) LIBURING_NOEXCEPT;
+int io_uring_register_region(struct io_uring *ring,
+			     struct io_uring_mem_region_reg *reg) LIBURING_NOEXCEPT;
+int io_uring_register_wait_reg(struct io_uring *ring,
+			       struct io_uring_reg_wait *reg,
+			       int nr) LIBURING_NOEXCEPT;
+int io_uring_register_ifq(struct io_uring *ring,
+			  struct io_uring_zcrx_ifq_reg *reg) LIBURING_NOEXCEPT;
+int io_uring_register_sync_msg(struct io_uring_sqe *sqe) LIBURING_NOEXCEPT;
+int io_uring_register_query(struct io_uring_query_hdr *query) LIBURING_NOEXCEPT;
+
+/* Provided-buffer rings (src/bufring.c). */
+int io_uring_register_buf_ring(struct io_uring *ring,
+			       struct io_uring_buf_reg *reg,
+			       unsigned int flags) LIBURING_NOEXCEPT;
+int io_uring_unregister_buf_ring(struct io_uring *ring,
+				 int bgid) LIBURING_NOEXCEPT;
+int io_uring_buf_ring_head(struct io_uring *ring, int buf_group,
+			   uint16_t *head) LIBURING_NOEXCEPT;
+struct io_uring_buf_ring *io_uring_setup_buf_ring(struct io_uring *ring,
+						  unsigned int nentries,
+						  int bgid, unsigned int flags,
+						  int *err) LIBURING_NOEXCEPT;
+int io_uring_free_buf_ring(struct io_uring *ring, struct io_uring_buf_ring *br,
+			   unsigned int nentries, int bgid) LIBURING_NOEXCEPT;
+
 /* Memory a ring needs: see io_uring_memory_size(3). */
 ssize_t io_uring_mlock_size(unsigned entries, unsigned flags) LIBURING_NOEXCEPT;
 ssize_t io_uring_mlock_size_params(unsigned entries,
@@ -238,6 +333,8 @@ int __io_uring_sqring_wait(struct io_uring *ring) LIBURING_NOEXCEPT;
 
 #include "liburing/queue.h"
 #include "liburing/prep.h"
+#include "liburing/prep_file.h"
+#include "liburing/prep_fs.h"
 
 /* liburing's ABI: these layouts are compiled into existing binaries. */
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__powerpc64__) || \

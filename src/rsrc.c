@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Registered resources: fixed files and buffers, eventfds, personalities,
+ * restrictions, io-wq tuning, NAPI, memory regions and the other
+ * io_uring_register() opcodes that hand the kernel something to keep.
+ */
+#include <sys/resource.h>
+#include <string.h>
+#include "internal/ring.h"
+
+UK_EXPORT int io_uring_register_buffers(struct io_uring *ring,
+					const struct iovec *iovecs,
+					unsigned nr_iovecs)
+{
+	return uk__register(ring, IORING_REGISTER_BUFFERS, iovecs, nr_iovecs);
+}
+
+/* The IORING_REGISTER_BUFFERS2 / FILES2 form: table size, data, tags. */
+static int uk_register_rsrc(struct io_uring *ring, unsigned opcode,
+			    unsigned nr, unsigned flags, const void *data,
+			    const __u64 *tags)
+{
+	struct io_uring_rsrc_register reg;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.nr = nr;
+	reg.flags = flags;
+	reg.data = (unsigned long) data;
+	reg.tags = (unsigned long) tags;
+	return uk__register(ring, opcode, &reg, sizeof(reg));
+}
+
+/* The IORING_REGISTER_*_UPDATE2 form. */
+static int uk_update_rsrc(struct io_uring *ring, unsigned opcode,
+			  unsigned off, const void *data, const __u64 *tags,
+			  unsigned nr)
+{
+	struct io_uring_rsrc_update2 up;
+
+	memset(&up, 0, sizeof(up));
+	up.offset = off;
+	up.data = (unsigned long) data;
+	up.tags = (unsigned long) tags;
+	up.nr = nr;
+	return uk__register(ring, opcode, &up, sizeof(up));
+}
+
+UK_EXPORT int io_uring_register_buffers_tags(struct io_uring *ring,
+					     const struct iovec *iovecs,
+					     const __u64 *tags, unsigned nr)
+{
+	return uk_register_rsrc(ring, IORING_REGISTER_BUFFERS2, nr, 0, iovecs,
+				tags);
+}
+
+UK_EXPORT int io_uring_register_buffers_sparse(struct io_uring *ring,
+					       unsigned nr)
+{
+	return uk_register_rsrc(ring, IORING_REGISTER_BUFFERS2, nr,
+				IORING_RSRC_REGISTER_SPARSE, NULL, NULL);
+}
+
+UK_EXPORT int io_uring_register_buffers_update_tag(struct io_uring *ring,
+						   unsigned off,
+						   const struct iovec *iovecs,
+						   const __u64 *tags,
+						   unsigned nr)
+{
+	return uk_update_rsrc(ring, IORING_REGISTER_BUFFERS_UPDATE, off,
+			      iovecs, tags, nr);
+}
+
+UK_EXPORT int io_uring_unregister_buffers(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_UNREGISTER_BUFFERS, NULL, 0);
+}
+
+/*
+ * A file table holds a reference per slot, and the kernel counts the table
+ * size against RLIMIT_NOFILE: raise the soft limit to the hard one once
+ * when the kernel says -EMFILE, as liburing users have come to expect.
+ */
+static bool uk_raise_nofile(unsigned nr)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return false;
+	if (rl.rlim_cur >= nr || rl.rlim_cur >= rl.rlim_max)
+		return false;
+	rl.rlim_cur = rl.rlim_max;
+	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
+}
+
+static int uk_register_files_retry(struct io_uring *ring, unsigned nr,
+				   unsigned flags, const int *files,
+				   const __u64 *tags)
+{
+	int saved = errno;
+	int ret = uk_register_rsrc(ring, IORING_REGISTER_FILES2, nr, flags,
+				   files, tags);
+
+	if (ret == -EMFILE && uk_raise_nofile(nr))
+		ret = uk_register_rsrc(ring, IORING_REGISTER_FILES2, nr, flags,
+				       files, tags);
+	errno = saved;	/* getrlimit/setrlimit may have set it */
+	return ret;
+}
+
+UK_EXPORT int io_uring_register_files(struct io_uring *ring, const int *files,
+				      unsigned nr_files)
+{
+	return uk_register_files_retry(ring, nr_files, 0, files, NULL);
+}
+
+UK_EXPORT int io_uring_register_files_tags(struct io_uring *ring,
+					   const int *files, const __u64 *tags,
+					   unsigned nr)
+{
+	return uk_register_files_retry(ring, nr, 0, files, tags);
+}
+
+UK_EXPORT int io_uring_register_files_sparse(struct io_uring *ring,
+					     unsigned nr)
+{
+	return uk_register_files_retry(ring, nr, IORING_RSRC_REGISTER_SPARSE,
+				       NULL, NULL);
+}
+
+UK_EXPORT int io_uring_register_files_update_tag(struct io_uring *ring,
+						 unsigned off, const int *files,
+						 const __u64 *tags,
+						 unsigned nr_files)
+{
+	return uk_update_rsrc(ring, IORING_REGISTER_FILES_UPDATE2, off, files,
+			      tags, nr_files);
+}
+
+UK_EXPORT int io_uring_register_files_update(struct io_uring *ring,
+					     unsigned off, const int *files,
+					     unsigned nr_files)
+{
+	struct io_uring_files_update up;
+
+	memset(&up, 0, sizeof(up));
+	up.offset = off;
+	up.fds = (unsigned long) files;
+	return uk__register(ring, IORING_REGISTER_FILES_UPDATE, &up, nr_files);
+}
+
+UK_EXPORT int io_uring_unregister_files(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_UNREGISTER_FILES, NULL, 0);
+}
+
+UK_EXPORT int io_uring_register_file_alloc_range(struct io_uring *ring,
+						 unsigned off, unsigned len)
+{
+	struct io_uring_file_index_range range;
+
+	memset(&range, 0, sizeof(range));
+	range.off = off;
+	range.len = len;
+	return uk__register(ring, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0);
+}
+
+UK_EXPORT int io_uring_register_eventfd(struct io_uring *ring, int fd)
+{
+	return uk__register(ring, IORING_REGISTER_EVENTFD, &fd, 1);
+}
+
+UK_EXPORT int io_uring_register_eventfd_async(struct io_uring *ring, int fd)
+{
+	return uk__register(ring, IORING_REGISTER_EVENTFD_ASYNC, &fd, 1);
+}
+
+UK_EXPORT int io_uring_unregister_eventfd(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_UNREGISTER_EVENTFD, NULL, 0);
+}
+
+UK_EXPORT int io_uring_register_probe(struct io_uring *ring,
+				      struct io_uring_probe *p, unsigned nr)
+{
+	return uk__register(ring, IORING_REGISTER_PROBE, p, nr);
+}
+
+UK_EXPORT int io_uring_register_personality(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_REGISTER_PERSONALITY, NULL, 0);
+}
+
+UK_EXPORT int io_uring_unregister_personality(struct io_uring *ring, int id)
+{
+	return uk__register(ring, IORING_UNREGISTER_PERSONALITY, NULL,
+			    (unsigned) id);
+}
+
+UK_EXPORT int io_uring_register_restrictions(struct io_uring *ring,
+					     struct io_uring_restriction *res,
+					     unsigned int nr_res)
+{
+	return uk__register(ring, IORING_REGISTER_RESTRICTIONS, res, nr_res);
+}
+
+UK_EXPORT int io_uring_register_iowq_aff(struct io_uring *ring, size_t cpusz,
+					 const cpu_set_t *mask)
+{
+	if (cpusz >= (1U << 31))
+		return -EINVAL;
+	return uk__register(ring, IORING_REGISTER_IOWQ_AFF, mask,
+			    (unsigned) cpusz);
+}
+
+UK_EXPORT int io_uring_unregister_iowq_aff(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_UNREGISTER_IOWQ_AFF, NULL, 0);
+}
+
+UK_EXPORT int io_uring_register_iowq_max_workers(struct io_uring *ring,
+						 unsigned int *values)
+{
+	return uk__register(ring, IORING_REGISTER_IOWQ_MAX_WORKERS, values, 2);
+}
+
+UK_EXPORT int io_uring_register_sync_cancel(struct io_uring *ring,
+				  struct io_uring_sync_cancel_reg *reg)
+{
+	return uk__register(ring, IORING_REGISTER_SYNC_CANCEL, reg, 1);
+}
+
+UK_EXPORT int io_uring_register_napi(struct io_uring *ring,
+				     struct io_uring_napi *napi)
+{
+	return uk__register(ring, IORING_REGISTER_NAPI, napi, 1);
+}
+
+UK_EXPORT int io_uring_unregister_napi(struct io_uring *ring,
+				       struct io_uring_napi *napi)
+{
+	return uk__register(ring, IORING_UNREGISTER_NAPI, napi, 1);
+}
+
+/*
+ * Share src's registered buffers with dst (Linux 6.12). The source ring is
+ * named by its registered index when it has one, so a ring whose fd was
+ * closed can still be a source.
+ */
+UK_EXPORT int __io_uring_clone_buffers_offset(struct io_uring *dst,
+					      struct io_uring *src,
+					      unsigned int dst_off,
+					      unsigned int src_off,
+					      unsigned int nr,
+					      unsigned int flags)
+{
+	struct io_uring_clone_buffers buf;
+
+	memset(&buf, 0, sizeof(buf));
+	if (src->int_flags & UK_INT_REG_REG_RING) {
+		buf.src_fd = (__u32) src->enter_ring_fd;
+		flags |= IORING_REGISTER_SRC_REGISTERED;
+	} else {
+		buf.src_fd = (__u32) src->ring_fd;
+	}
+	buf.flags = flags;
+	buf.src_off = src_off;
+	buf.dst_off = dst_off;
+	buf.nr = nr;
+	return uk__register(dst, IORING_REGISTER_CLONE_BUFFERS, &buf, 1);
+}
+
+UK_EXPORT int io_uring_clone_buffers_offset(struct io_uring *dst,
+					    struct io_uring *src,
+					    unsigned int dst_off,
+					    unsigned int src_off,
+					    unsigned int nr, unsigned int flags)
+{
+	return __io_uring_clone_buffers_offset(dst, src, dst_off, src_off, nr,
+					       flags);
+}
+
+UK_EXPORT int __io_uring_clone_buffers(struct io_uring *dst,
+				       struct io_uring *src,
+				       unsigned int flags)
+{
+	return __io_uring_clone_buffers_offset(dst, src, 0, 0, 0, flags);
+}
+
+UK_EXPORT int io_uring_clone_buffers(struct io_uring *dst,
+				     struct io_uring *src)
+{
+	return __io_uring_clone_buffers(dst, src, 0);
+}
+
+UK_EXPORT int io_uring_register_region(struct io_uring *ring,
+				       struct io_uring_mem_region_reg *reg)
+{
+	return uk__register(ring, IORING_REGISTER_MEM_REGION, reg, 1);
+}
+
+/*
+ * The pre-release 6.13 interface this registered went away before any
+ * kernel shipped it; wait arguments are now placed in a region registered
+ * with io_uring_register_region() and IORING_MEM_REGION_REG_WAIT_ARG.
+ * liburing answers -EINVAL, and so do we.
+ */
+UK_EXPORT int io_uring_register_wait_reg(struct io_uring *ring,
+					 struct io_uring_reg_wait *reg, int nr)
+{
+	(void) ring;
+	(void) reg;
+	(void) nr;
+	return -EINVAL;
+}
+
+UK_EXPORT int io_uring_register_ifq(struct io_uring *ring,
+				    struct io_uring_zcrx_ifq_reg *reg)
+{
+	return uk__register(ring, IORING_REGISTER_ZCRX_IFQ, reg, 1);
+}
+
+/* Post a message CQE to another ring without owning a ring (Linux 6.13). */
+UK_EXPORT int io_uring_register_sync_msg(struct io_uring_sqe *sqe)
+{
+	return uk__sys_register(-1U, IORING_REGISTER_SEND_MSG_RING, sqe, 1);
+}
+
+/* Ask the kernel what it supports, without a ring (Linux 6.18). */
+UK_EXPORT int io_uring_register_query(struct io_uring_query_hdr *query)
+{
+	return uk__sys_register(-1U, IORING_REGISTER_QUERY, query, 0);
+}
