@@ -49,7 +49,12 @@ STLIB    := $(O)/liburing.a
 
 all: lib tool
 
-lib: $(O)/$(SONAME) $(O)/liburing.so $(STLIB) $(O)/liburing.pc
+FFI_SONAME := liburing-ffi.so.$(SOVERSION)
+FFI_SHLIB  := $(O)/liburing-ffi.so.$(VERSION)
+FFI_STLIB  := $(O)/liburing-ffi.a
+
+lib: $(O)/$(SONAME) $(O)/liburing.so $(STLIB) $(O)/liburing.pc \
+     $(O)/$(FFI_SONAME) $(O)/liburing-ffi.so $(FFI_STLIB) $(O)/liburing-ffi.pc
 
 $(O)/obj/%.o: src/%.c $(LIB_HDRS) Makefile
 	@mkdir -p $(dir $@)
@@ -70,22 +75,54 @@ $(STLIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/liburing.pc: liburing.pc.in Makefile
+$(O)/%.pc: %.pc.in Makefile
 	@mkdir -p $(O)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    $< > $@
+
+# liburing-ffi: the same objects plus the inline helpers compiled once as
+# exported functions (src/ffi/ffi.c), under their own version script.
+$(O)/obj/ffi/%.o: src/ffi/%.c $(LIB_HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+FFI_OBJS := $(LIB_OBJS) $(O)/obj/ffi/ffi.o
+
+$(FFI_SHLIB): $(FFI_OBJS) src/liburing-ffi.map
+	$(CC) $(LIB_CFLAGS) -shared -Wl,-soname,$(FFI_SONAME) \
+		-Wl,--version-script=src/liburing-ffi.map -Wl,-z,defs \
+		-o $@ $(FFI_OBJS) $(SAN_FLAGS)
+
+$(O)/$(FFI_SONAME): $(FFI_SHLIB)
+	ln -sf $(notdir $<) $@
+
+$(O)/liburing-ffi.so: $(O)/$(FFI_SONAME)
+	ln -sf $(FFI_SONAME) $@
+
+$(FFI_STLIB): $(FFI_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 # ---- uringkit tool ---------------------------------------------------------
 TOOL_SRCS := $(wildcard tools/uringkit/*.c)
 TOOL_HDRS := $(wildcard tools/uringkit/*.h)
 LINK_URING := -L$(O) -l:$(SONAME) -Wl,-rpath,$(OUT)
 
+# libaio is only the benchmark's comparison point: without libaio-dev the
+# tool still builds and its libaio column says why it is empty.
+ifneq ($(wildcard /usr/include/libaio.h),)
+TOOL_LIBS := -laio
+else
+TOOL_LIBS :=
+TOOL_DEFS := -DURINGKIT_NO_LIBAIO
+endif
+
 tool: $(O)/uringkit
 
 $(O)/uringkit: $(TOOL_SRCS) $(TOOL_HDRS) $(O)/$(SONAME)
-	$(CC) $(BASE_CFLAGS) -Iinclude -Itools/uringkit -o $@ $(TOOL_SRCS) \
-		$(LINK_URING) -laio -lm -lpthread
+	$(CC) $(BASE_CFLAGS) $(TOOL_DEFS) -Iinclude -Itools/uringkit -o $@ \
+		$(TOOL_SRCS) $(LINK_URING) $(TOOL_LIBS) -lm -lpthread
 
 run: all
 	$(O)/uringkit probe
@@ -143,12 +180,16 @@ install: lib tool
 	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liburing.so
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(FFI_SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(FFI_SONAME)
+	ln -sf $(FFI_SONAME) $(DESTDIR)$(LIBDIR)/liburing-ffi.so
+	install -m 644 $(FFI_STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 644 include/liburing.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/liburing/*.h $(DESTDIR)$(INCLUDEDIR)/liburing/
 	if [ -n "$(wildcard include/uringkit/*.h)" ]; then \
 		install -d $(DESTDIR)$(INCLUDEDIR)/uringkit && \
 		install -m 644 include/uringkit/*.h $(DESTDIR)$(INCLUDEDIR)/uringkit/; fi
-	install -m 644 $(O)/liburing.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 $(O)/liburing.pc $(O)/liburing-ffi.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 755 $(O)/uringkit $(DESTDIR)$(BINDIR)/
 	for sec in 3 7; do \
 		[ -d man/man$$sec ] || continue; \

@@ -11,7 +11,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifndef URINGKIT_NO_LIBAIO
 #include <libaio.h>
+#endif
 #include <limits.h>
 #include <liburing.h>
 #include <pthread.h>
@@ -262,6 +264,7 @@ static void eng_psync(const struct bench_opts *o, const struct target *t,
 
 /* ---- libaio ------------------------------------------------------------- */
 
+#ifndef URINGKIT_NO_LIBAIO
 static void eng_libaio(const struct bench_opts *o, const struct target *t,
 		       struct cell *c)
 {
@@ -357,6 +360,18 @@ drain:
 	free(bufs);
 	cell_finish(c);
 }
+#else
+/* Built without libaio-dev: the column says so instead of a number. */
+static void eng_libaio(const struct bench_opts *o, const struct target *t,
+		       struct cell *c)
+{
+	(void) o;
+	(void) t;
+	cell_fail(c, "libaio not built in (install libaio-dev and rebuild)",
+		  -ENOSYS);
+	cell_finish(c);
+}
+#endif
 
 /* ---- io_uring ----------------------------------------------------------- */
 
