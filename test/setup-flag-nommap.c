@@ -113,8 +113,8 @@ static void one_pass(int fds)
 	work(&ring, 1);
 	mem = ring.sq.sqes;
 	io_uring_queue_exit(&ring);
-	ASSERT_EQ(t_count_fds(), fds);
 	check_unmapped(mem, "NO_MMAP ring memory");
+	ASSERT_EQ(t_count_fds(), fds);
 
 	/* NO_MMAP with the big-entry and no-array layouts. */
 	memset(&p, 0, sizeof(p));
@@ -125,8 +125,8 @@ static void one_pass(int fds)
 	work(&ring, 2);
 	mem = ring.sq.sqes;
 	io_uring_queue_exit(&ring);
-	ASSERT_EQ(t_count_fds(), fds);
 	check_unmapped(mem, "NO_MMAP ring memory (SQE128|CQE32)");
+	ASSERT_EQ(t_count_fds(), fds);
 
 	/* REGISTERED_FD_ONLY: no fd at all. */
 	t_require_setup_flags(IORING_SETUP_NO_MMAP |
@@ -149,8 +149,8 @@ static void one_pass(int fds)
 	}
 	mem = ring.sq.sqes;
 	io_uring_queue_exit(&ring);
-	ASSERT_EQ(t_count_fds(), fds);
 	check_unmapped(mem, "REGISTERED_FD_ONLY ring memory");
+	ASSERT_EQ(t_count_fds(), fds);
 
 	/*
 	 * The task's registered-ring table has 16 slots: if exit did not
