@@ -167,7 +167,7 @@ $(O)/test/abi-%: test/abi/%.c
 		chmod +x $@; \
 	fi
 
-tests: lib $(TEST_BINS) $(ABI_BINS)
+tests: lib tool $(TEST_BINS) $(ABI_BINS)
 
 check: tests
 	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) test/run $(O)/test
