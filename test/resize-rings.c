@@ -13,31 +13,6 @@
 #include <unistd.h>
 #include "test.h"
 
-/*
- * Mappings of io_uring memory in this process (lines of /proc/self/maps
- * naming the io_uring anon inode). Unlike a count of all mappings this is
- * not disturbed by allocators (e.g. AddressSanitizer's) growing meanwhile.
- */
-static int count_uring_maps(void)
-{
-	static char buf[1 << 20];
-	size_t len = 0;
-	ssize_t r;
-	int fd, n = 0;
-	char *p;
-
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(fd, 0);
-	while (len < sizeof(buf) - 1 &&
-	       (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t) r;
-	close(fd);
-	buf[len] = 0;
-	for (p = buf; (p = strstr(p, "anon_inode:[io_uring]")); p++)
-		n++;
-	return n;
-}
-
 /* Whether the running kernel is at least major.minor. */
 static bool kernel_at_least(int major, int minor)
 {
@@ -133,14 +108,14 @@ static void test_resize(unsigned extra_flags)
 		  extra_flags;
 	t_ring_init(&ring, 8, &p);
 	io_uring_queue_exit(&ring);
-	maps_before = count_uring_maps();
+	maps_before = t_count_ring_maps();
 
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
 		  extra_flags;
 	t_ring_init(&ring, 8, &p);
 	check_geometry(&ring, 8, 16);
-	live = count_uring_maps();
+	live = t_count_ring_maps();
 	ASSERT_GT(live, maps_before);
 
 	/* Three CQEs pending in the old CQ ... */
@@ -159,7 +134,7 @@ static void test_resize(unsigned extra_flags)
 	check_geometry(&ring, 32, 64);
 	ASSERT(ring.flags & IORING_SETUP_DEFER_TASKRUN);
 	/* The new rings replaced the old mappings, none were added. */
-	ASSERT_EQ(count_uring_maps(), live);
+	ASSERT_EQ(t_count_ring_maps(), live);
 
 	/* The pending CQEs moved over, in order. */
 	ASSERT_EQ(io_uring_cq_ready(&ring), 3);
@@ -200,7 +175,7 @@ static void test_resize(unsigned extra_flags)
 	ret = resize(&ring, 4, 8);
 	ASSERT_EQ(ret, 0);
 	check_geometry(&ring, 4, 8);
-	ASSERT_EQ(count_uring_maps(), live);
+	ASSERT_EQ(t_count_ring_maps(), live);
 	ASSERT_EQ(io_uring_cq_ready(&ring), 1);
 	ASSERT_EQ(io_uring_sq_ready(&ring), 1);
 	ASSERT_EQ(io_uring_submit(&ring), 1);
@@ -214,12 +189,12 @@ static void test_resize(unsigned extra_flags)
 	ret = resize(&ring, 2, 2);
 	ASSERT_LT(ret, 0);
 	check_geometry(&ring, 4, 8);
-	ASSERT_EQ(count_uring_maps(), live);
+	ASSERT_EQ(t_count_ring_maps(), live);
 	reap_in_order(&ring, 4, 4000);
 	use_full_sq(&ring, 5000);
 
 	io_uring_queue_exit(&ring);
-	ASSERT_EQ(count_uring_maps(), maps_before);
+	ASSERT_EQ(t_count_ring_maps(), maps_before);
 }
 
 int main(void)
@@ -241,8 +216,8 @@ int main(void)
 	if (t_kernel_has_setup_flags(IORING_SETUP_SQE128))
 		test_resize(IORING_SETUP_SQE128);
 
-	maps_before = count_uring_maps();
+	maps_before = t_count_ring_maps();
 	test_plain_ring();
-	ASSERT_EQ(count_uring_maps(), maps_before);
+	ASSERT_EQ(t_count_ring_maps(), maps_before);
 	return T_EXIT_PASS;
 }

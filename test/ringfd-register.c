@@ -12,31 +12,6 @@
 #include <unistd.h>
 #include "test.h"
 
-/*
- * Mappings of io_uring memory in this process (lines of /proc/self/maps
- * naming the io_uring anon inode). Unlike a count of all mappings this is
- * not disturbed by allocators (e.g. AddressSanitizer's) growing meanwhile.
- */
-static int count_uring_maps(void)
-{
-	static char buf[1 << 20];
-	size_t len = 0;
-	ssize_t r;
-	int fd, n = 0;
-	char *p;
-
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(fd, 0);
-	while (len < sizeof(buf) - 1 &&
-	       (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t) r;
-	close(fd);
-	buf[len] = 0;
-	for (p = buf; (p = strstr(p, "anon_inode:[io_uring]")); p++)
-		n++;
-	return n;
-}
-
 /* A NOP, a timed-out wait and a real read through the ring as it is now. */
 static void check_io(struct io_uring *ring, int file_fd, __u64 ud)
 {
@@ -92,7 +67,7 @@ int main(void)
 	t_ring_init(&ring, 8, NULL);
 	io_uring_queue_exit(&ring);
 	fds_before = t_count_fds();
-	maps_before = count_uring_maps();
+	maps_before = t_count_ring_maps();
 
 	t_ring_init(&ring, 8, NULL);
 	if (!(ring.features & IORING_FEAT_REG_REG_RING)) {
@@ -152,7 +127,7 @@ int main(void)
 	/* queue_exit drops the index; no fd or mapping survives. */
 	io_uring_queue_exit(&ring);
 	ASSERT_EQ(t_count_fds(), fds_before);
-	ASSERT_EQ(count_uring_maps(), maps_before);
+	ASSERT_EQ(t_count_ring_maps(), maps_before);
 
 	/* A fresh ring gets the same (lowest free) index: it was released. */
 	t_ring_init(&ring, 8, NULL);

@@ -398,6 +398,26 @@ int t_count_maps(void)
 	return n;
 }
 
+int t_count_ring_maps(void)
+{
+	static char buf[1 << 20];
+	size_t len = 0;
+	ssize_t r;
+	int fd, n = 0;
+
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		t_fail("open(/proc/self/maps): %s", strerror(errno));
+	while (len < sizeof(buf) - 1 &&
+	       (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t) r;
+	close(fd);
+	buf[len] = 0;
+	for (char *p = buf; (p = strstr(p, "anon_inode:[io_uring]")); p++)
+		n++;
+	return n;
+}
+
 struct io_uring_cqe *t_wait_cqe(struct io_uring *ring)
 {
 	struct io_uring_cqe *cqe = NULL;

@@ -122,6 +122,12 @@ size_t t_check_fill(const void *buf, size_t len, size_t file_off,
 int t_count_fds(void);
 /* Lines in /proc/self/maps. */
 int t_count_maps(void);
+/*
+ * Mappings of io_uring memory only (lines naming anon_inode:[io_uring]):
+ * unlike t_count_maps(), not disturbed by allocators such as ASan's that
+ * map memory as they grow.
+ */
+int t_count_ring_maps(void);
 
 /* io_uring_wait_cqe(); fails the test on error. */
 struct io_uring_cqe *t_wait_cqe(struct io_uring *ring);
