@@ -27,8 +27,15 @@
  * OPENAT, OPENAT2 and CLOSE also read file_index (a fixed-table slot,
  * one-based, 0 for none); GETXATTR and SETXATTR take the path in addr3.
  *
- * Fields marked "-" must be zero: the kernel fails the request with
- * -EINVAL when, for instance, an UNLINKAT carries a non-zero len.
+ * Fields marked "-" are left zero. The kernel checks many of them and
+ * fails the request with -EINVAL otherwise (an UNLINKAT with a non-zero
+ * len, a CLOSE with an addr, ...).
+ *
+ * Link chains: on Linux 6.18 a failure of STATX, RENAMEAT, UNLINKAT,
+ * MKDIRAT, SYMLINKAT, LINKAT or the xattr opcodes does not cancel the
+ * requests linked after it with IOSQE_IO_LINK (those opcodes set the
+ * result without marking the request failed); OPENAT, OPENAT2 and CLOSE
+ * failures do cancel them.
  */
 #ifndef LIBURING_PREP_FS_H
 #define LIBURING_PREP_FS_H
@@ -53,6 +60,10 @@ extern "C" {
 #endif
 
 /*
+ * Private (liburing has a helper of this name, and so do we). Other prep
+ * headers that need it before this one is included can define it under the
+ * same guard.
+ *
  * Make a request that creates a file (open, socket, accept, pipe...) put it
  * into slot file_index of the ring's fixed file table instead of the
  * process's fd table. The SQE field is one-based so that 0 can mean "a

@@ -418,6 +418,29 @@ int t_count_ring_maps(void)
 	return n;
 }
 
+struct io_uring_sqe *t_get_sqe(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (!sqe)
+		t_fail("io_uring_get_sqe: the SQ is full");
+	return sqe;
+}
+
+int t_submit_one(struct io_uring *ring)
+{
+	struct io_uring_cqe *cqe;
+	int ret = io_uring_submit(ring), res;
+
+	if (ret != 1)
+		t_fail("io_uring_submit: %d (%s), expected 1", ret,
+		       ret < 0 ? strerror(-ret) : "wrong count");
+	cqe = t_wait_cqe(ring);
+	res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return res;
+}
+
 struct io_uring_cqe *t_wait_cqe(struct io_uring *ring)
 {
 	struct io_uring_cqe *cqe = NULL;

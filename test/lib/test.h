@@ -131,6 +131,13 @@ int t_count_ring_maps(void);
 
 /* io_uring_wait_cqe(); fails the test on error. */
 struct io_uring_cqe *t_wait_cqe(struct io_uring *ring);
+/* io_uring_get_sqe(), failing the test when the SQ is full. */
+struct io_uring_sqe *t_get_sqe(struct io_uring *ring);
+/*
+ * Submit exactly one queued SQE, wait for its CQE, consume it and return
+ * its res.
+ */
+int t_submit_one(struct io_uring *ring);
 /*
  * Get n SQEs and prep NOPs with user_data first..first+n-1. Does not
  * submit. Fails the test if an SQE is unavailable. Returns n.
