@@ -92,17 +92,30 @@ static bool uk_raise_nofile(unsigned nr)
 	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
 }
 
+/*
+ * Plain registrations use IORING_REGISTER_FILES, as liburing does: it works
+ * on 5.1+ kernels (FILES2 is 5.13), it is what a restricted ring allows
+ * when it lists IORING_REGISTER_FILES, and a NULL array gets -EFAULT.
+ */
+static int uk_register_files_once(struct io_uring *ring, unsigned nr,
+				  unsigned flags, const int *files,
+				  const __u64 *tags)
+{
+	if (!flags && !tags)
+		return uk__register(ring, IORING_REGISTER_FILES, files, nr);
+	return uk_register_rsrc(ring, IORING_REGISTER_FILES2, nr, flags, files,
+				tags);
+}
+
 static int uk_register_files_retry(struct io_uring *ring, unsigned nr,
 				   unsigned flags, const int *files,
 				   const __u64 *tags)
 {
 	int saved = errno;
-	int ret = uk_register_rsrc(ring, IORING_REGISTER_FILES2, nr, flags,
-				   files, tags);
+	int ret = uk_register_files_once(ring, nr, flags, files, tags);
 
 	if (ret == -EMFILE && uk_raise_nofile(nr))
-		ret = uk_register_rsrc(ring, IORING_REGISTER_FILES2, nr, flags,
-				       files, tags);
+		ret = uk_register_files_once(ring, nr, flags, files, tags);
 	errno = saved;	/* getrlimit/setrlimit may have set it */
 	return ret;
 }
