@@ -59,29 +59,6 @@
 extern "C" {
 #endif
 
-/*
- * Private (liburing has a helper of this name, and so do we). Other prep
- * headers that need it before this one is included can define it under the
- * same guard.
- *
- * Make a request that creates a file (open, socket, accept, pipe...) put it
- * into slot file_index of the ring's fixed file table instead of the
- * process's fd table. The SQE field is one-based so that 0 can mean "a
- * normal fd": slot n is written as n + 1. The value IORING_FILE_INDEX_ALLOC
- * (all ones) in the SQE asks the kernel to pick a free slot; a caller that
- * wants that passes IORING_FILE_INDEX_ALLOC - 1 here (see the _direct
- * helpers below, which do this translation).
- */
-#ifndef __URINGKIT_HAVE_SET_TARGET_FIXED_FILE
-#define __URINGKIT_HAVE_SET_TARGET_FIXED_FILE 1
-IOURINGINLINE void __io_uring_set_target_fixed_file(struct io_uring_sqe *sqe,
-						    unsigned int file_index)
-	LIBURING_NOEXCEPT
-{
-	sqe->file_index = file_index + 1;
-}
-#endif
-
 /* ---- open ------------------------------------------------------------- */
 
 /* openat(2): path relative to dfd; mode only matters with O_CREAT/O_TMPFILE. */
