@@ -17,6 +17,10 @@
  *                                sync, fallocate, splice, pipes, uring_cmd)
  *   liburing/prep_fs.h           filesystem prep helpers (open, close, statx,
  *                                rename, unlink, mkdir, links, xattrs)
+ *   liburing/prep_net.h          socket prep helpers and recvmsg parsing
+ *   liburing/prep_event.h        poll, timeouts, cancellation, msg_ring,
+ *                                futex, waitid, epoll
+ *   liburing/buf_ring.h          provided-buffer ring inline helpers
  */
 #ifndef LIB_URING_H
 #define LIB_URING_H
@@ -335,6 +339,9 @@ int __io_uring_sqring_wait(struct io_uring *ring) LIBURING_NOEXCEPT;
 #include "liburing/prep.h"
 #include "liburing/prep_file.h"
 #include "liburing/prep_fs.h"
+#include "liburing/prep_net.h"
+#include "liburing/prep_event.h"
+#include "liburing/buf_ring.h"
 
 /* liburing's ABI: these layouts are compiled into existing binaries. */
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__powerpc64__) || \
