@@ -47,7 +47,7 @@ SONAME   := liburing.so.$(SOVERSION)
 SHLIB    := $(O)/liburing.so.$(VERSION)
 STLIB    := $(O)/liburing.a
 
-all: lib tool
+all: lib tool examples
 
 FFI_SONAME := liburing-ffi.so.$(SOVERSION)
 FFI_SHLIB  := $(O)/liburing-ffi.so.$(VERSION)
@@ -124,6 +124,16 @@ $(O)/uringkit: $(TOOL_SRCS) $(TOOL_HDRS) $(O)/$(SONAME)
 	$(CC) $(BASE_CFLAGS) $(TOOL_DEFS) -Iinclude -Itools/uringkit -o $@ \
 		$(TOOL_SRCS) $(LINK_URING) $(TOOL_LIBS) -lm -lpthread
 
+# ---- examples: small programs a user would copy from -----------------------
+EXAMPLE_SRCS := $(wildcard examples/*.c)
+EXAMPLE_BINS := $(patsubst examples/%.c,$(O)/examples/%,$(EXAMPLE_SRCS))
+
+examples: $(EXAMPLE_BINS)
+
+$(O)/examples/%: examples/%.c $(O)/$(SONAME) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LINK_URING)
+
 run: all
 	$(O)/uringkit probe
 	$(O)/uringkit bench --quick
@@ -167,13 +177,13 @@ $(O)/test/abi-%: test/abi/%.c
 		chmod +x $@; \
 	fi
 
-tests: lib tool $(TEST_BINS) $(ABI_BINS)
+tests: lib tool examples $(TEST_BINS) $(ABI_BINS)
 
 check: tests
 	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) test/run $(O)/test
 
 # ---- install ---------------------------------------------------------------
-install: lib tool
+install: lib tool examples
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/liburing \
 		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
@@ -202,5 +212,5 @@ install: lib tool
 clean:
 	rm -rf build build-san
 
-.PHONY: all lib tool run tests check install clean
+.PHONY: all lib tool examples run tests check install clean
 .SECONDARY:
