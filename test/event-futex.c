@@ -16,7 +16,6 @@
 #include <linux/futex.h>
 #include "test.h"
 
-
 struct cqe_copy {
 	__u64 user_data;
 	__s32 res;
