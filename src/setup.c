@@ -83,6 +83,21 @@ int uk__ring_layout(unsigned entries, const struct io_uring_params *p,
 		return -EINVAL;
 	if ((flags & IORING_SETUP_CQE32) && (flags & IORING_SETUP_CQE_MIXED))
 		return -EINVAL;
+	/* Flags that need (or exclude) a companion: the kernel's rules. */
+	if ((flags & IORING_SETUP_SQPOLL) &&
+	    (flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |
+		      IORING_SETUP_DEFER_TASKRUN)))
+		return -EINVAL;
+	if ((flags & IORING_SETUP_TASKRUN_FLAG) &&
+	    !(flags & (IORING_SETUP_COOP_TASKRUN |
+		       IORING_SETUP_DEFER_TASKRUN)))
+		return -EINVAL;
+	if ((flags & IORING_SETUP_DEFER_TASKRUN) &&
+	    !(flags & IORING_SETUP_SINGLE_ISSUER))
+		return -EINVAL;
+	if ((flags & IORING_SETUP_HYBRID_IOPOLL) &&
+	    !(flags & IORING_SETUP_IOPOLL))
+		return -EINVAL;
 
 	sq = uk_roundup_pow2(entries);
 	if (flags & IORING_SETUP_CQSIZE) {
@@ -100,6 +115,14 @@ int uk__ring_layout(unsigned entries, const struct io_uring_params *p,
 	} else {
 		cq = 2 * sq;
 	}
+	/*
+	 * A mixed-size ring must hold one big entry (two slots); the kernel
+	 * finds that out while sizing the rings, hence its -EOVERFLOW.
+	 */
+	if ((flags & IORING_SETUP_CQE_MIXED) && cq < 2)
+		return -EOVERFLOW;
+	if ((flags & IORING_SETUP_SQE_MIXED) && sq < 2)
+		return -EOVERFLOW;
 
 	rings = uk__sq_array_offset(flags, cq);
 	if (!(flags & IORING_SETUP_NO_SQARRAY))
