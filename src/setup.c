@@ -476,12 +476,16 @@ UK_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 UK_EXPORT ssize_t io_uring_memory_size_params(unsigned entries,
 					      struct io_uring_params *p)
 {
+	struct io_uring_params q;
 	struct uk_ring_layout lay;
 	int ret;
 
 	if (!p)
 		return -EINVAL;
-	ret = uk__ring_layout(entries, p, &lay);
+	/* The size is for io_uring_queue_init_mem(), which sets NO_MMAP. */
+	q = *p;
+	q.flags |= IORING_SETUP_NO_MMAP;
+	ret = uk__ring_layout(entries, &q, &lay);
 	if (ret < 0)
 		return ret;
 	return (ssize_t) (lay.sqes_region + lay.rings_region);
