@@ -25,6 +25,18 @@
 #ifndef LIB_URING_H
 #define LIB_URING_H
 
+/*
+ * The API names sigset_t, cpu_set_t, siginfo_t and idtype_t, which strict
+ * ISO C modes (-std=c99/c11) hide. Ask for them as liburing does; this only
+ * helps when <liburing.h> is the first system header a file includes.
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 500
+#endif
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -344,8 +356,9 @@ int __io_uring_sqring_wait(struct io_uring *ring) LIBURING_NOEXCEPT;
 #include "liburing/buf_ring.h"
 
 /* liburing's ABI: these layouts are compiled into existing binaries. */
-#if defined(__x86_64__) || defined(__aarch64__) || defined(__powerpc64__) || \
-    (defined(__riscv) && __riscv_xlen == 64)
+#if (defined(__x86_64__) || defined(__aarch64__) || defined(__powerpc64__) || \
+     (defined(__riscv) && __riscv_xlen == 64)) && \
+    (defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L))
 #ifdef __cplusplus
 #define LIBURING__ASSERT(c, m) static_assert(c, m)
 #else

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Source compatibility of the headers: a program that includes <liburing.h>
+ * compiles with -Wall -Wextra -Werror in strict and GNU C modes and as C++,
+ * and also when the system's older <linux/io_uring.h> comes first. Runs the
+ * compilers found on this machine (cc, c++, clang); each missing one is
+ * reported, and the test skips only if none is there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "test.h"
+
+static const char *program =
+	"#include <liburing.h>\n"
+	"int main(void)\n"
+	"{\n"
+	"	struct io_uring ring;\n"
+	"	struct io_uring_sqe *sqe;\n"
+	"	struct io_uring_cqe *cqe;\n"
+	"	if (io_uring_queue_init(4, &ring, 0) < 0)\n"
+	"		return 1;\n"
+	"	sqe = io_uring_get_sqe(&ring);\n"
+	"	io_uring_prep_nop(sqe);\n"
+	"	io_uring_sqe_set_data64(sqe, 1);\n"
+	"	io_uring_submit_and_wait(&ring, 1);\n"
+	"	if (io_uring_peek_cqe(&ring, &cqe) == 0)\n"
+	"		io_uring_cqe_seen(&ring, cqe);\n"
+	"	io_uring_queue_exit(&ring);\n"
+	"	return 0;\n"
+	"}\n";
+
+static bool have(const char *tool)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
+	return system(cmd) == 0;
+}
+
+static int compile(const char *compiler, const char *lang, const char *std,
+		   const char *inc, const char *src, bool sys_first)
+{
+	char cmd[10240];
+	int status;
+
+	snprintf(cmd, sizeof(cmd),
+		 "%s -x %s -std=%s %s -Wall -Wextra -Werror -fsyntax-only "
+		 "-I'%s' '%s' 2>&1", compiler, lang, std,
+		 sys_first ? "-include linux/io_uring.h" : "", inc, src);
+	status = system(cmd);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		printf("FAILED: %s\n", cmd);
+		return 1;
+	}
+	return 0;
+}
+
+int main(void)
+{
+	static const struct { const char *cc, *lang, *std; } modes[] = {
+		{ "cc", "c", "c99" }, { "cc", "c", "c11" },
+		{ "cc", "c", "gnu11" }, { "cc", "c", "gnu17" },
+		{ "c++", "c++", "c++11" }, { "c++", "c++", "c++17" },
+		{ "clang", "c", "c11" }, { "clang", "c", "gnu11" },
+	};
+	const char *build = getenv("URINGKIT_BUILD");
+	char inc[4096], src[4096];
+	unsigned ran = 0, failed = 0;
+	FILE *f;
+
+	if (!build)
+		t_skip("URINGKIT_BUILD is not set (run through make check)");
+	snprintf(inc, sizeof(inc), "%s/../include", build);
+	snprintf(src, sizeof(src), "%s/uk-header-compile.c", t_tmpdir());
+	f = fopen(src, "w");
+	ASSERT_NOT_NULL(f);
+	fputs(program, f);
+	ASSERT_EQ(fclose(f), 0);
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (!have(modes[i].cc)) {
+			printf("no %s here: %s not checked\n", modes[i].cc,
+			       modes[i].std);
+			continue;
+		}
+		for (int sys_first = 0; sys_first < 2; sys_first++) {
+			failed += compile(modes[i].cc, modes[i].lang,
+					  modes[i].std, inc, src, sys_first);
+			ran++;
+		}
+	}
+	if (!ran)
+		t_skip("no C compiler found");
+	printf("%u compilations, %u failed\n", ran, failed);
+	ASSERT_EQ(failed, 0u);
+	return T_EXIT_PASS;
+}
