@@ -58,23 +58,25 @@ static inline unsigned uk_flush_sq(struct io_uring *ring)
 {
 	struct io_uring_sq *sq = &ring->sq;
 	unsigned tail = sq->sqe_tail;
+	unsigned head;
 
 	if (sq->sqe_head != tail) {
 		sq->sqe_head = tail;
 		/* Release: the SQE contents before the tail that covers
-		 * them. Without SQPOLL the kernel only reads the tail
-		 * inside our own io_uring_enter(), which orders for us. */
-		if (ring->flags & IORING_SETUP_SQPOLL)
-			io_uring_smp_store_release(sq->ktail, tail);
-		else
-			IO_URING_WRITE_ONCE(*sq->ktail, tail);
+		 * them. Only an SQPOLL thread needs it (otherwise the kernel
+		 * reads the tail inside our own io_uring_enter()), but on
+		 * x86 it is a plain store, so it is not worth a branch. */
+		io_uring_smp_store_release(sq->ktail, tail);
 	}
 	/*
 	 * A stale head only makes the count too large, and the kernel
 	 * submits what is really there; an exact count would need the SQPOLL
-	 * thread to stop.
+	 * thread to stop. The value read refreshes the inline get_sqe's
+	 * cached head (acquire, as that requires).
 	 */
-	return tail - IO_URING_READ_ONCE(*sq->khead);
+	head = io_uring_smp_load_acquire(sq->khead);
+	__io_uring_sq_cached_head(sq) = head;
+	return tail - head;
 }
 
 static int uk_submit(struct io_uring *ring, unsigned submitted,
@@ -97,9 +99,20 @@ UK_EXPORT int io_uring_submit(struct io_uring *ring)
 	return uk_submit(ring, uk_flush_sq(ring), 0, false);
 }
 
+/*
+ * The batch loop's call: publish, then one io_uring_enter() that submits
+ * and waits. Without SQPOLL a wait always enters the kernel with
+ * GETEVENTS, so that case skips uk_submit()'s decisions.
+ */
 UK_EXPORT int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
 {
-	return uk_submit(ring, uk_flush_sq(ring), wait_nr, false);
+	unsigned submit = uk_flush_sq(ring);
+
+	if (uring_unlikely(!wait_nr || (ring->flags & IORING_SETUP_SQPOLL)))
+		return uk_submit(ring, submit, wait_nr, false);
+	return uk__sys_enter2(ring->enter_ring_fd, submit, wait_nr,
+			      IORING_ENTER_GETEVENTS | uk__enter_flags(ring),
+			      NULL, _NSIG / 8);
 }
 
 UK_EXPORT int io_uring_submit_and_get_events(struct io_uring *ring)

@@ -5,11 +5,23 @@
  *
  * Ordering contract (see barrier.h):
  *  - SQ: we own the tail. SQEs are filled, then the library publishes the
- *    tail at submit time (release when an SQPOLL thread may read it
- *    concurrently). The kernel owns the head; without SQPOLL it only moves
- *    inside io_uring_enter() on our own thread, so a plain load is enough.
+ *    tail at submit time with a release store (needed when an SQPOLL thread
+ *    reads it concurrently; without SQPOLL the kernel reads it inside our
+ *    own io_uring_enter(), and on x86 a release store is a plain store, so
+ *    it is not made conditional). With SQPOLL the library then issues a
+ *    full barrier before reading IORING_SQ_NEED_WAKEUP (src/queue.c).
+ *  - The kernel owns the SQ head. It is read with acquire wherever SQE
+ *    slots are about to be refilled (an SQPOLL thread must be done reading
+ *    them); without SQPOLL it only moves inside io_uring_enter() on our own
+ *    thread, and on x86 acquire is a plain load, so the fast path does not
+ *    test for SQPOLL. get_sqe works from a cached old value of the head
+ *    (ring->sq.pad[], see __io_uring_get_sqe_slow) and reads the kernel's
+ *    only when that says the SQ is full: an old head understates the room,
+ *    never overstates it.
  *  - CQ: the kernel owns the tail (acquire before reading CQEs); we own the
  *    head and hand CQEs back with a release store once we are done reading.
+ *    io_uring_for_each_cqe reads the tail with acquire when it starts and
+ *    again whenever its head catches up with the last value it read.
  */
 #ifndef LIBURING_QUEUE_H
 #define LIBURING_QUEUE_H
@@ -63,16 +75,90 @@ IOURINGINLINE unsigned io_uring_cqe_index(const struct io_uring *ring,
 }
 
 /*
+ * State of one io_uring_for_each_cqe loop: the CQ geometry, read once when
+ * the loop starts (so the body's stores cannot force it to be reloaded for
+ * every CQE), and the last CQ tail read. Internal; not part of the API.
+ */
+struct __io_uring_cq_walk {
+	char *cqes;
+	unsigned mask;
+	unsigned shift;		/* log2 of a CQ slot's size in bytes */
+	unsigned tail;
+	bool mixed;		/* IORING_SETUP_CQE_MIXED: CQEs take 1 or 2 slots */
+};
+
+IOURINGINLINE struct __io_uring_cq_walk
+__io_uring_cq_walk_start(const struct io_uring *ring) LIBURING_NOEXCEPT
+{
+	struct __io_uring_cq_walk w;
+
+	w.cqes = (char *) ring->cq.cqes;
+	w.mask = ring->cq.ring_mask;
+	w.shift = 4 + io_uring_cqe_shift(ring);
+	w.mixed = !!(ring->flags & IORING_SETUP_CQE_MIXED);
+	w.tail = io_uring_smp_load_acquire(ring->cq.ktail);
+	return w;
+}
+
+/*
+ * Is there a CQE at head? The kernel's tail is read again only when head
+ * has caught up with the last value read: the loop still ends only on an
+ * empty CQ, but costs one compare per CQE.
+ */
+IOURINGINLINE bool __io_uring_cq_walk_more(const struct io_uring *ring,
+					   struct __io_uring_cq_walk *w,
+					   unsigned head) LIBURING_NOEXCEPT
+{
+	if (uring_likely(head != w->tail))
+		return true;
+	w->tail = io_uring_smp_load_acquire(ring->cq.ktail);
+	return head != w->tail;
+}
+
+/*
+ * Slots taken by the CQE at head. Only a CQE_MIXED ring has to look at the
+ * CQE for that; the test of the ring's (loop-invariant, well predicted)
+ * flag keeps the next head from depending on a load of this CQE, which
+ * would chain every iteration of the loop to the load latency.
+ */
+IOURINGINLINE unsigned
+__io_uring_cq_walk_nr(const struct __io_uring_cq_walk *w,
+		      const struct io_uring_cqe *cqe) LIBURING_NOEXCEPT
+{
+	if (uring_likely(!w->mixed))
+		return 1;
+	return io_uring_cqe_nr(cqe);
+}
+
+IOURINGINLINE struct io_uring_cqe *
+__io_uring_cq_walk_cqe(const struct __io_uring_cq_walk *w, unsigned head)
+	LIBURING_NOEXCEPT
+{
+	return (struct io_uring_cqe *) (void *)
+		(w->cqes + ((size_t) (head & w->mask) << w->shift));
+}
+
+/* One walker variable per source line, so that nested loops do not shadow. */
+#define __io_uring_cq_walk_cat2(a, b)	a##b
+#define __io_uring_cq_walk_cat(a, b)	__io_uring_cq_walk_cat2(a, b)
+#define __io_uring_cq_walk_var \
+	__io_uring_cq_walk_cat(__io_uring_cq_walk_, __LINE__)
+
+/*
  * Walk the CQEs that are ready without consuming them; follow with
- * io_uring_cq_advance(ring, n) for the n visited.
+ * io_uring_cq_advance(ring, n) for the n slots visited. cqe is NULL once
+ * the loop has ended on an empty CQ. The rings must not be resized inside
+ * the loop.
  */
 #define io_uring_for_each_cqe(ring, head, cqe)				\
-	for (head = *(ring)->cq.khead;					\
-	     (cqe = (head != io_uring_smp_load_acquire((ring)->cq.ktail) ? \
-		&(ring)->cq.cqes[io_uring_cqe_index(ring, head,		\
-						    (ring)->cq.ring_mask)] : \
-		NULL));							\
-	     head += io_uring_cqe_nr(cqe))
+	for (struct __io_uring_cq_walk __io_uring_cq_walk_var =		\
+		((head) = *(ring)->cq.khead,				\
+		 __io_uring_cq_walk_start(ring));			\
+	     __io_uring_cq_walk_more(ring, &__io_uring_cq_walk_var, head) ? \
+		((cqe) = __io_uring_cq_walk_cqe(&__io_uring_cq_walk_var, \
+						head), true) :		\
+		((cqe) = NULL, false);					\
+	     (head) += __io_uring_cq_walk_nr(&__io_uring_cq_walk_var, cqe))
 
 /* Hand nr CQ slots back to the kernel. */
 IOURINGINLINE void io_uring_cq_advance(struct io_uring *ring, unsigned nr)
@@ -285,6 +371,43 @@ IOURINGINLINE int io_uring_wait_cqe(struct io_uring *ring,
 }
 
 /*
+ * The SQ fast path's cache, in the two spare words of struct io_uring_sq:
+ *   pad[0]  a value the kernel's SQ head had. The head only moves forward,
+ *           so an old value can only understate the free room.
+ *   pad[1]  the SQ's entries when the cache may be used (a ring of 64-byte
+ *           SQEs whose pad[0] has been set), else 0.
+ * get_sqe takes the fast path only when tail - pad[0] < pad[1], so a
+ * zeroed cache (a fresh ring, or one remapped by io_uring_resize_rings())
+ * always sends it to the slow path, which reads the kernel's head and
+ * fills the cache in. SQE128 rings keep pad[1] at 0 and always take the
+ * slow path, so the fast path never shifts. Code built against other
+ * liburing headers advances sqe_tail without touching the cache, which
+ * only makes the cache more conservative. The one rule for the rest of the
+ * library: whatever sets up or remaps the rings leaves the pads zeroed.
+ */
+#define __io_uring_sq_cached_head(sq)		((sq)->pad[0])
+#define __io_uring_sq_cached_entries(sq)	((sq)->pad[1])
+
+/* get_sqe when the cache cannot vouch for a free 64-byte SQE. */
+IOURINGINLINE struct io_uring_sqe *
+__io_uring_get_sqe_slow(struct io_uring *ring) LIBURING_NOEXCEPT
+{
+	struct io_uring_sq *sq = &ring->sq;
+	unsigned tail = sq->sqe_tail;
+	unsigned shift = io_uring_sqe_shift(ring);
+	/* Acquire: an SQPOLL thread has finished reading the SQEs below
+	 * head before we refill their slots. */
+	unsigned head = io_uring_smp_load_acquire(sq->khead);
+
+	__io_uring_sq_cached_head(sq) = head;
+	__io_uring_sq_cached_entries(sq) = shift ? 0 : sq->ring_entries;
+	if (tail - head >= sq->ring_entries)
+		return NULL;
+	sq->sqe_tail = tail + 1;
+	return &sq->sqes[(tail & sq->ring_mask) << shift];
+}
+
+/*
  * Hand out the next free SQE, or NULL when the SQ is full. The caller must
  * fill every field it relies on (the prep helpers do); nothing reaches the
  * kernel before the next submit.
@@ -294,16 +417,16 @@ IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
 {
 	struct io_uring_sq *sq = &ring->sq;
 	unsigned tail = sq->sqe_tail;
-	unsigned head;
 
-	if (ring->flags & IORING_SETUP_SQPOLL)
-		head = io_uring_smp_load_acquire(sq->khead);
-	else
-		head = *sq->khead;
-	if (uring_unlikely(tail - head >= sq->ring_entries))
-		return NULL;
+	if (uring_unlikely(tail - __io_uring_sq_cached_head(sq) >=
+			   __io_uring_sq_cached_entries(sq)))
+		return __io_uring_get_sqe_slow(ring);
 	sq->sqe_tail = tail + 1;
-	return &sq->sqes[(tail & sq->ring_mask) << io_uring_sqe_shift(ring)];
+	/* A live ring always has its SQEs mapped; saying so lets the
+	 * compiler drop the caller's NULL test on the fast path. */
+	if (!sq->sqes)
+		__builtin_unreachable();
+	return &sq->sqes[tail & sq->ring_mask];
 }
 
 #ifndef LIBURING_INTERNAL

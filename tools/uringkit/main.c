@@ -4,10 +4,49 @@
  *
  *   uringkit probe [--json]
  *   uringkit bench [--quick] [--time S] [nop|storage|all]
+ *   uringkit bench hotpath [options]   (runs bench/hotpath.sh)
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "uringkit.h"
+
+/*
+ * uringkit bench hotpath: the per-request userspace cost against liburing
+ * and raw syscalls. It compiles its own binaries, so it lives in the source
+ * tree as bench/hotpath.sh; found from $URINGKIT_SRCDIR or from where this
+ * executable sits (build/uringkit -> bench/hotpath.sh).
+ */
+static int cmd_hotpath(int argc, char **argv)
+{
+	const char *src = getenv("URINGKIT_SRCDIR");
+	char script[PATH_MAX + 32], exe[PATH_MAX];
+	ssize_t n;
+
+	if (src && *src) {
+		snprintf(script, sizeof(script), "%s/bench/hotpath.sh", src);
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n < 0)
+			n = 0;
+		exe[n] = '\0';
+		if (strrchr(exe, '/'))
+			*strrchr(exe, '/') = '\0';
+		snprintf(script, sizeof(script), "%s/../bench/hotpath.sh", exe);
+	}
+	if (access(script, X_OK)) {
+		fprintf(stderr, "uringkit: %s not found; bench hotpath runs from "
+			"the source tree (set URINGKIT_SRCDIR)\n", script);
+		return 1;
+	}
+	argv[0] = script;
+	(void) argc;
+	execv(script, argv);
+	perror(script);
+	return 1;
+}
 
 static void usage(FILE *out)
 {
@@ -19,6 +58,9 @@ static void usage(FILE *out)
 		"  bench [options] [nop|storage|all]\n"
 		"                        io_uring against psync and libaio on this machine\n"
 		"                        (uringkit bench --help for its options)\n"
+		"  bench hotpath [--quick]\n"
+		"                        userspace instructions and requests/s per\n"
+		"                        request: uringkit, liburing, raw syscalls\n"
 		"  help                  this text\n");
 }
 
@@ -30,6 +72,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bench") && argc > 2 && !strcmp(argv[2], "hotpath"))
+		return cmd_hotpath(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "bench"))
 		return cmd_bench(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
