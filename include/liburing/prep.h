@@ -110,6 +110,51 @@ IOURINGINLINE void io_uring_prep_timeout(struct io_uring_sqe *sqe,
 	sqe->timeout_flags = flags;
 }
 
+/* A NOP in a 128-byte SQE of an IORING_SETUP_SQE_MIXED ring (Linux 6.19). */
+IOURINGINLINE void io_uring_prep_nop128(struct io_uring_sqe *sqe)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_rw(IORING_OP_NOP128, sqe, -1, NULL, 0, 0);
+}
+
+/*
+ * A 128-byte SQE: on an SQE128 ring any SQE; on an SQE_MIXED ring (6.19)
+ * two adjacent 64-byte slots, which must not wrap around the end of the
+ * ring. When the tail sits on the last slot, that slot gets a NOP whose
+ * success posts no CQE, and the big SQE starts at slot 0. NULL when the SQ
+ * lacks room, or the ring has neither flag. Fill it with a 128-byte opcode
+ * (e.g. io_uring_prep_nop128) so the kernel steps over both slots.
+ */
+IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	struct io_uring_sq *sq = &ring->sq;
+	unsigned tail = sq->sqe_tail, head, need;
+	struct io_uring_sqe *sqe;
+
+	if (ring->flags & IORING_SETUP_SQE128)
+		return _io_uring_get_sqe(ring);
+	if (!(ring->flags & IORING_SETUP_SQE_MIXED))
+		return NULL;
+
+	/* Acquire: an SQPOLL thread is done with the slots we reuse. */
+	head = io_uring_smp_load_acquire(sq->khead);
+	need = ((tail & sq->ring_mask) == sq->ring_mask) ? 3 : 2;
+	if (tail + need - head > sq->ring_entries)
+		return NULL;
+	if (need == 3) {
+		sqe = &sq->sqes[tail & sq->ring_mask];
+		io_uring_prep_nop(sqe);
+		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+		sqe->user_data = 0;
+		tail++;
+	}
+	sq->sqe_tail = tail + 2;
+	sqe = &sq->sqes[tail & sq->ring_mask];
+	io_uring_initialize_sqe(sqe);
+	return sqe;
+}
+
 #ifdef __cplusplus
 }
 #endif

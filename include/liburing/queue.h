@@ -439,6 +439,66 @@ IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring)
 struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
 #endif
 
+/*
+ * Zero the SQE fields that a prep helper built on io_uring_prep_rw() would
+ * not otherwise reset (flags, ioprio, op flags, buffer index, personality,
+ * file index, addr3), for code that fills an SQE by hand.
+ */
+IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
+	LIBURING_NOEXCEPT
+{
+	sqe->flags = 0;
+	sqe->ioprio = 0;
+	sqe->rw_flags = 0;
+	sqe->buf_index = 0;
+	sqe->personality = 0;
+	sqe->file_index = 0;
+	sqe->addr3 = 0;
+	sqe->__pad2[0] = 0;
+}
+
+/*
+ * A snapshot iterator over the ready CQEs (liburing 2.15): the tail is read
+ * once, with acquire, when the iterator is made; io_uring_cqe_iter_next()
+ * then walks up to it with no further barrier. Consume what was visited with
+ * io_uring_cq_advance(ring, iter.head - *ring->cq.khead). shift is in CQ
+ * slots (1 for CQE32 rings); a 32-byte CQE of a CQE_MIXED ring takes two.
+ */
+struct io_uring_cqe_iter {
+	struct io_uring_cqe *cqes;
+	unsigned mask;
+	unsigned shift;
+	unsigned head;
+	unsigned tail;
+};
+
+IOURINGINLINE struct io_uring_cqe_iter
+io_uring_cqe_iter_init(const struct io_uring *ring) LIBURING_NOEXCEPT
+{
+	struct io_uring_cqe_iter it;
+
+	it.cqes = ring->cq.cqes;
+	it.mask = ring->cq.ring_mask;
+	it.shift = io_uring_cqe_shift(ring);
+	it.head = *ring->cq.khead;
+	it.tail = io_uring_smp_load_acquire(ring->cq.ktail);
+	return it;
+}
+
+IOURINGINLINE bool io_uring_cqe_iter_next(struct io_uring_cqe_iter *iter,
+					  struct io_uring_cqe **cqe)
+	LIBURING_NOEXCEPT
+{
+	struct io_uring_cqe *c;
+
+	if (iter->head == iter->tail)
+		return false;
+	c = &iter->cqes[(iter->head & iter->mask) << iter->shift];
+	iter->head += io_uring_cqe_nr(c);
+	*cqe = c;
+	return true;
+}
+
 IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
 					    int op)
 	LIBURING_NOEXCEPT
