@@ -254,13 +254,14 @@ static int bench_nop(const struct bench_opts *o)
 static void bench_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: uringkit bench [options] [nop|storage|all]\n"
+		"usage: uringkit bench [options] [nop|storage|net|all]\n"
 		"\n"
 		"  --quick         about 10 s in all (short cells)\n"
 		"  --time SECONDS  measured time per cell (default 2; --quick 0.4)\n"
 		"  --file PATH     storage data file (default $TMPDIR or /var/tmp,\n"
 		"                  uringkit-bench.dat; created once, then reused)\n"
 		"  --size MIB      size of the data file (default 256)\n"
+		"  --rate N        net: UDP packets/s the sender offers (default 10000)\n"
 		"  --ascii         no Unicode bars or symbols\n");
 }
 
@@ -268,8 +269,9 @@ int cmd_bench(int argc, char **argv)
 {
 	struct bench_opts o = {
 		.cell_s = 2.0, .warm_s = 0.5, .file_size = 256ULL << 20,
+		.net_rate = 10000,
 	};
-	bool quick = false, do_nop = true, do_storage = true;
+	bool quick = false, do_nop = true, do_storage = true, do_net = true;
 	double time_s = 0;
 	const char *what = "all";
 	uint64_t start = uk_now_ns();
@@ -304,14 +306,27 @@ int cmd_bench(int argc, char **argv)
 				return 2;
 			}
 			o.file_size = mib << 20;
+		} else if (!strcmp(a, "--rate") && i + 1 < argc) {
+			char *end;
+			unsigned long rate = strtoul(argv[++i], &end, 10);
+
+			if (*end || !rate || rate > 1000000) {
+				fprintf(stderr, "uringkit bench: bad --rate '%s'\n",
+					argv[i]);
+				return 2;
+			}
+			o.net_rate = (unsigned) rate;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			bench_usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "nop") || !strcmp(a, "storage") ||
-			   !strcmp(a, "all")) {
+			   !strcmp(a, "net") || !strcmp(a, "all")) {
+			bool all = !strcmp(a, "all");
+
 			what = a;
-			do_nop = strcmp(a, "storage") != 0;
-			do_storage = strcmp(a, "nop") != 0;
+			do_nop = all || !strcmp(a, "nop");
+			do_storage = all || !strcmp(a, "storage");
+			do_net = all || !strcmp(a, "net");
 		} else {
 			fprintf(stderr, "uringkit bench: unknown argument '%s'\n", a);
 			bench_usage(stderr);
@@ -351,6 +366,8 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (do_storage && !uk_interrupted)
 		ret |= bench_storage(&o);
+	if (do_net && !uk_interrupted)
+		ret |= bench_net(&o);
 	if (uk_interrupted) {
 		printf("interrupted\n");
 		return 130;

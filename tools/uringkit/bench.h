@@ -13,6 +13,7 @@ struct bench_opts {
 	const char *file;	/* storage: data file, NULL for the default */
 	uint64_t file_size;	/* storage: bytes */
 	bool ascii;		/* no Unicode in the output */
+	unsigned net_rate;	/* net: UDP packets/s offered (--rate) */
 };
 
 /*
@@ -51,5 +52,7 @@ void print_bars(const char *title, struct cell *cells, size_t n,
 
 /* The storage benchmark; returns 0, or 1 if it could not run at all. */
 int bench_storage(const struct bench_opts *o);
+/* The network benchmark (loopback only); returns 0, or 1 if interrupted. */
+int bench_net(const struct bench_opts *o);
 
 #endif

@@ -3,7 +3,7 @@
  * uringkit: what io_uring can do on this machine, and how fast.
  *
  *   uringkit probe [--json]
- *   uringkit bench [--quick] [--time S] [nop|storage|all]
+ *   uringkit bench [--quick] [--time S] [nop|storage|net|all]
  *   uringkit bench hotpath [options]   (runs bench/hotpath.sh)
  */
 #include <limits.h>
@@ -55,8 +55,8 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  probe [--json]        what the running kernel's io_uring supports\n"
-		"  bench [options] [nop|storage|all]\n"
-		"                        io_uring against psync and libaio on this machine\n"
+		"  bench [options] [nop|storage|net|all]\n"
+		"                        io_uring against psync, libaio and epoll here\n"
 		"                        (uringkit bench --help for its options)\n"
 		"  bench hotpath [--quick]\n"
 		"                        userspace instructions and requests/s per\n"
