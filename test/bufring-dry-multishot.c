@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <uringkit/bufring.h>
 #include "test.h"
+#include "net.h"
 
 #define BGID_EMPTY	11
 #define BGID		12
@@ -32,30 +33,10 @@
 #define NR_DGRAMS	203	/* not a multiple of NR_BUFS: see below */
 #define UD_RECV		0x5e5e
 #define UD_CANCEL	0xca
+/* Room for every datagram while the ring is dry. */
+#define RCVBUF		(8 << 20)
 
 static struct io_uring ring;
-
-static void udp_pair(int *tx, int *rx)
-{
-	struct sockaddr_in addr;
-	socklen_t alen = sizeof(addr);
-	int sz = 8 << 20;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_GE(*rx, 0);
-	/* Room for every datagram while the ring is dry (FORCE: root). */
-	if (setsockopt(*rx, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
-		ASSERT_EQ(setsockopt(*rx, SOL_SOCKET, SO_RCVBUF, &sz,
-				     sizeof(sz)), 0);
-	ASSERT_EQ(bind(*rx, (struct sockaddr *) &addr, alen), 0);
-	ASSERT_EQ(getsockname(*rx, (struct sockaddr *) &addr, &alen), 0);
-	*tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_GE(*tx, 0);
-	ASSERT_EQ(connect(*tx, (struct sockaddr *) &addr, alen), 0);
-}
 
 /* A buffer-select recv; multishot and POLL_FIRST as asked. */
 static void queue_recv(int fd, int bgid, bool multishot, bool poll_first)
@@ -72,21 +53,6 @@ static void queue_recv(int fd, int bgid, bool multishot, bool poll_first)
 	io_uring_sqe_set_data64(sqe, UD_RECV);
 }
 
-/* Wait up to ms milliseconds; NULL if nothing came. */
-static struct io_uring_cqe *wait_ms(long ms)
-{
-	struct __kernel_timespec ts = {
-		.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L,
-	};
-	struct io_uring_cqe *cqe = NULL;
-	int ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
-
-	if (ret == -ETIME)
-		return NULL;
-	ASSERT_EQ(ret, 0);
-	return cqe;
-}
-
 /*
  * Measure one case on an empty ring. Returns true if the request
  * completed before any data was sent, false if it waited for data.
@@ -99,14 +65,14 @@ static bool measure(bool poll_first)
 	int tx, rx, res;
 	unsigned flags;
 
-	udp_pair(&tx, &rx);
+	t_udp_pair(&tx, &rx, RCVBUF);
 	queue_recv(rx, BGID_EMPTY, true, poll_first);
 	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = wait_ms(300);
+	cqe = t_wait_cqe_ms(&ring, 300);
 	at_once = cqe != NULL;
 	if (!cqe) {
 		ASSERT_EQ(send(tx, "probe", 5, 0), 5);
-		cqe = wait_ms(5000);
+		cqe = t_wait_cqe_ms(&ring, 5000);
 		if (!cqe)
 			t_fail("multishot recv (POLL_FIRST=%d) did not complete "
 			       "after data arrived", poll_first);
@@ -129,7 +95,7 @@ static bool measure(bool poll_first)
 	ASSERT(!(flags & IORING_CQE_F_MORE));
 	ASSERT(!(flags & IORING_CQE_F_BUFFER));
 	/* The request has ended: nothing more comes. */
-	ASSERT_NULL(wait_ms(50));
+	ASSERT_NULL(t_wait_cqe_ms(&ring, 50));
 	if (!at_once) {
 		/* The datagram is still in the socket. */
 		ASSERT_EQ(recv(rx, buf, sizeof(buf), MSG_DONTWAIT), 5);
@@ -155,7 +121,7 @@ static void poll_first_rescue(void)
 
 	br = uringkit_bufring_create(&ring, BGID, NR_BUFS, BUF_SIZE, 0, &err);
 	ASSERT_NOT_NULL(br);
-	udp_pair(&tx, &rx);
+	t_udp_pair(&tx, &rx, RCVBUF);
 
 	/* Run the ring dry with a multishot recv: NR_BUFS datagrams. */
 	for (unsigned i = 0; i < NR_BUFS; i++)
@@ -163,7 +129,7 @@ static void poll_first_rescue(void)
 	queue_recv(rx, BGID, true, false);
 	ASSERT_EQ(io_uring_submit(&ring), 1);
 	for (;;) {
-		cqe = wait_ms(5000);
+		cqe = t_wait_cqe_ms(&ring, 5000);
 		ASSERT_NOT_NULL(cqe);
 		buf = uringkit_bufring_cqe_buf(br, cqe, &bid, NULL);
 		if (buf)
@@ -182,10 +148,10 @@ static void poll_first_rescue(void)
 	/* Re-arm with POLL_FIRST on the dry ring: it waits. */
 	queue_recv(rx, BGID, true, true);
 	ASSERT_EQ(io_uring_submit(&ring), 1);
-	ASSERT_NULL(wait_ms(200));
+	ASSERT_NULL(t_wait_cqe_ms(&ring, 200));
 	ASSERT_EQ(uringkit_bufring_recycle_n(br, held, nheld), (int) nheld);
 	ASSERT_EQ(send(tx, "rescued", 7, 0), 7);
-	cqe = wait_ms(5000);
+	cqe = t_wait_cqe_ms(&ring, 5000);
 	ASSERT_NOT_NULL(cqe);
 	ASSERT_EQ(cqe->res, 7);
 	ASSERT_EQ(uringkit_bufring_cqe_state(cqe), URINGKIT_BUFRING_MORE);
@@ -206,7 +172,7 @@ static void poll_first_rescue(void)
 	}
 	ASSERT_EQ(io_uring_submit(&ring), 1);
 	while (!got_end || !got_cancel) {
-		cqe = wait_ms(5000);
+		cqe = t_wait_cqe_ms(&ring, 5000);
 		ASSERT_NOT_NULL(cqe);
 		if (cqe->user_data == UD_CANCEL) {
 			ASSERT_EQ(cqe->res, 0);
@@ -253,7 +219,7 @@ static void recovery(void)
 	ASSERT_EQ(err, 0);
 	ASSERT_EQ(uringkit_bufring_available(br), NR_BUFS);
 
-	udp_pair(&tx, &rx);
+	t_udp_pair(&tx, &rx, RCVBUF);
 	for (unsigned i = 0; i < NR_DGRAMS; i++) {
 		make_dgram(i, want);
 		ASSERT_EQ(send(tx, want, dgram_len(i), 0),
@@ -266,7 +232,7 @@ static void recovery(void)
 	arms = 1;
 
 	while (armed || (cancelled && !cancel_seen)) {
-		struct io_uring_cqe *cqe = wait_ms(5000);
+		struct io_uring_cqe *cqe = t_wait_cqe_ms(&ring, 5000);
 		enum uringkit_bufring_state st;
 		unsigned bid, len;
 		void *buf;
@@ -318,7 +284,7 @@ static void recovery(void)
 				io_uring_cqe_seen(&ring, cqe);
 				queue_recv(rx, BGID, true, false);
 				ASSERT_EQ(io_uring_submit(&ring), 1);
-				cqe = wait_ms(5000);
+				cqe = t_wait_cqe_ms(&ring, 5000);
 				ASSERT_NOT_NULL(cqe);
 				ASSERT_EQ(uringkit_bufring_cqe_state(cqe),
 					  URINGKIT_BUFRING_ENDED_NOBUFS);

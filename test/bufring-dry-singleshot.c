@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 #include <uringkit/bufring.h>
 #include "test.h"
+#include "net.h"
 
 #define BGID_EMPTY	21
 #define BGID		22
@@ -32,29 +32,9 @@
 #define BUF_SIZE	128
 #define NR_DGRAMS	11
 #define UD_RECV		0x51
+#define RCVBUF		(1 << 20)
 
 static struct io_uring ring;
-
-static void udp_pair(int *tx, int *rx)
-{
-	struct sockaddr_in addr;
-	socklen_t alen = sizeof(addr);
-	int sz = 1 << 20;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_GE(*rx, 0);
-	if (setsockopt(*rx, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
-		ASSERT_EQ(setsockopt(*rx, SOL_SOCKET, SO_RCVBUF, &sz,
-				     sizeof(sz)), 0);
-	ASSERT_EQ(bind(*rx, (struct sockaddr *) &addr, alen), 0);
-	ASSERT_EQ(getsockname(*rx, (struct sockaddr *) &addr, &alen), 0);
-	*tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_GE(*tx, 0);
-	ASSERT_EQ(connect(*tx, (struct sockaddr *) &addr, alen), 0);
-}
 
 static void queue_recv(int fd, int bgid, bool poll_first)
 {
@@ -68,30 +48,6 @@ static void queue_recv(int fd, int bgid, bool poll_first)
 	io_uring_sqe_set_data64(sqe, UD_RECV);
 }
 
-static struct io_uring_cqe *wait_ms(long ms)
-{
-	struct __kernel_timespec ts = {
-		.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L,
-	};
-	struct io_uring_cqe *cqe = NULL;
-	int ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
-
-	if (ret == -ETIME)
-		return NULL;
-	ASSERT_EQ(ret, 0);
-	return cqe;
-}
-
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
-}
-
 /* One case on an empty ring; true if it completed with no data sent. */
 static bool measure(bool poll_first)
 {
@@ -101,14 +57,14 @@ static bool measure(bool poll_first)
 	int tx, rx, res;
 	unsigned flags;
 
-	udp_pair(&tx, &rx);
+	t_udp_pair(&tx, &rx, RCVBUF);
 	queue_recv(rx, BGID_EMPTY, poll_first);
 	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = wait_ms(300);
+	cqe = t_wait_cqe_ms(&ring, 300);
 	at_once = cqe != NULL;
 	if (!cqe) {
 		ASSERT_EQ(send(tx, "probe", 5, 0), 5);
-		cqe = wait_ms(5000);
+		cqe = t_wait_cqe_ms(&ring, 5000);
 		if (!cqe)
 			t_fail("recv (POLL_FIRST=%d) did not complete after "
 			       "data arrived", poll_first);
@@ -148,7 +104,7 @@ static void recycle_while_waiting(void)
 
 	br = uringkit_bufring_create(&ring, BGID, NR_BUFS, BUF_SIZE, 0, &err);
 	ASSERT_NOT_NULL(br);
-	udp_pair(&tx, &rx);
+	t_udp_pair(&tx, &rx, RCVBUF);
 
 	/* Drain the ring: NR_BUFS datagrams, NR_BUFS recvs. */
 	for (unsigned i = 0; i < NR_BUFS; i++) {
@@ -167,10 +123,10 @@ static void recycle_while_waiting(void)
 
 	queue_recv(rx, BGID, true);
 	ASSERT_EQ(io_uring_submit(&ring), 1);
-	ASSERT_NULL(wait_ms(200));		/* waiting for data */
+	ASSERT_NULL(t_wait_cqe_ms(&ring, 200));		/* waiting for data */
 	ASSERT_EQ(uringkit_bufring_recycle(br, first), 0);
 	ASSERT_EQ(send(tx, "rescued", 7, 0), 7);
-	cqe = wait_ms(5000);
+	cqe = t_wait_cqe_ms(&ring, 5000);
 	ASSERT_NOT_NULL(cqe);
 	ASSERT_EQ(cqe->res, 7);
 	buf = uringkit_bufring_cqe_buf(br, cqe, &bid, &len);
@@ -208,7 +164,7 @@ static void recovery(bool poll_first)
 
 	br = uringkit_bufring_create(&ring, BGID, NR_BUFS, BUF_SIZE, 0, &err);
 	ASSERT_NOT_NULL(br);
-	udp_pair(&tx, &rx);
+	t_udp_pair(&tx, &rx, RCVBUF);
 	for (unsigned i = 0; i < NR_DGRAMS; i++) {
 		make_dgram(i, want);
 		ASSERT_EQ(send(tx, want, dgram_len(i), 0),
@@ -222,7 +178,7 @@ static void recovery(bool poll_first)
 
 		queue_recv(rx, BGID, poll_first);
 		ASSERT_EQ(io_uring_submit(&ring), 1);
-		cqe = wait_ms(5000);
+		cqe = t_wait_cqe_ms(&ring, 5000);
 		ASSERT_NOT_NULL(cqe);
 		buf = uringkit_bufring_cqe_buf(br, cqe, &bid, &len);
 		switch (uringkit_bufring_cqe_state(cqe)) {
@@ -279,7 +235,7 @@ int main(void)
 
 	at_once = measure(false);
 	/* Measured on Linux 6.18 (mission.md): no wait without POLL_FIRST. */
-	if (kernel_at_least(6, 18))
+	if (t_kernel_at_least(6, 18, false))
 		ASSERT(at_once);
 	/* POLL_FIRST means exactly that: wait for data before anything. */
 	ASSERT(!measure(true));

@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "test.h"
+#include "net.h"
 
 #define ENTRIES	8
 #define BUFLEN	64
@@ -234,23 +235,6 @@ static void test_cq_advance(int p[2])
 	ASSERT_EQ(io_uring_free_buf_ring(&ring, br, ENTRIES, BGID), 0);
 }
 
-static void udp_pair(int *tx, int *rx)
-{
-	struct sockaddr_in addr;
-	socklen_t alen = sizeof(addr);
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_GE(*rx, 0);
-	ASSERT_EQ(bind(*rx, (struct sockaddr *) &addr, alen), 0);
-	ASSERT_EQ(getsockname(*rx, (struct sockaddr *) &addr, &alen), 0);
-	*tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_GE(*tx, 0);
-	ASSERT_EQ(connect(*tx, (struct sockaddr *) &addr, alen), 0);
-}
-
 /*
  * More than 65536 buffers through an 8-entry ring: ROUNDS batches of 8
  * datagrams, each batch received by 8 recvs and recycled with one
@@ -272,7 +256,7 @@ static void test_wraparound(void)
 		io_uring_buf_ring_add(br, bufs[i], BUFLEN, (unsigned short) i,
 				      mask, i);
 	io_uring_buf_ring_advance(br, ENTRIES);
-	udp_pair(&tx, &rx);
+	t_udp_pair(&tx, &rx, 0);
 
 	for (unsigned r = 0; r < ROUNDS; r++) {
 		unsigned short before = br->tail;

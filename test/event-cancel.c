@@ -13,52 +13,15 @@
 #include <unistd.h>
 #include "test.h"
 
-struct cqe_copy {
-	__u64 user_data;
-	__s32 res;
-	__u32 flags;
-};
-
 static char buf[16][8];
 
-static void reap(struct io_uring *ring, struct cqe_copy *out, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		struct io_uring_cqe *cqe = t_wait_cqe(ring);
-
-		out[i].user_data = cqe->user_data;
-		out[i].res = cqe->res;
-		out[i].flags = cqe->flags;
-		io_uring_cqe_seen(ring, cqe);
-	}
-}
-
-static const struct cqe_copy *find(const struct cqe_copy *c, unsigned n,
-				   __u64 user_data)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (c[i].user_data == user_data)
-			return &c[i];
-	t_fail("no CQE with user_data %llu", (unsigned long long) user_data);
-}
-
-static unsigned count(const struct cqe_copy *c, unsigned n, __u64 user_data)
+static unsigned count(const struct t_cqe *c, unsigned n, __u64 user_data)
 {
 	unsigned k = 0;
 
 	for (unsigned i = 0; i < n; i++)
 		k += c[i].user_data == user_data;
 	return k;
-}
-
-static void assert_idle(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = NULL;
-
-	usleep(20000);
-	if (io_uring_peek_cqe(ring, &cqe) == 0 && cqe)
-		t_fail("unexpected CQE user_data %llu res %d",
-		       (unsigned long long) cqe->user_data, cqe->res);
 }
 
 /* Queue a read of an empty pipe: it parks until data or cancellation. */
@@ -74,30 +37,30 @@ static void queue_read(struct io_uring *ring, int fd, unsigned slot,
 static void test_by_user_data(struct io_uring *ring, int fd)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[3];
+	struct t_cqe c[3];
 	static int cookie;
 
 	queue_read(ring, fd, 0, 1);
 	queue_read(ring, fd, 1, 2);
 	ASSERT_EQ(io_uring_submit(ring), 2);
-	assert_idle(ring);
+	t_assert_idle(ring);
 
 	sqe = t_get_sqe(ring);
 	io_uring_prep_cancel64(sqe, 1, 0);
 	io_uring_sqe_set_data64(sqe, 100);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 1)->res, -ECANCELED);
-	ASSERT_EQ(find(c, 2, 100)->res, 0);
-	assert_idle(ring);		/* read 2 is untouched */
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 1)->res, -ECANCELED);
+	ASSERT_EQ(t_find_cqe(c, 2, 100)->res, 0);
+	t_assert_idle(ring);		/* read 2 is untouched */
 
 	sqe = t_get_sqe(ring);
 	io_uring_prep_cancel64(sqe, 2, 0);
 	io_uring_sqe_set_data64(sqe, 101);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 2)->res, -ECANCELED);
-	ASSERT_EQ(find(c, 2, 101)->res, 0);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 2)->res, -ECANCELED);
+	ASSERT_EQ(t_find_cqe(c, 2, 101)->res, 0);
 
 	/* io_uring_prep_cancel(): user_data is a pointer */
 	sqe = t_get_sqe(ring);
@@ -108,9 +71,10 @@ static void test_by_user_data(struct io_uring *ring, int fd)
 	io_uring_prep_cancel(sqe, &cookie, 0);
 	io_uring_sqe_set_data64(sqe, 102);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, (__u64) (uintptr_t) &cookie)->res, -ECANCELED);
-	ASSERT_EQ(find(c, 2, 102)->res, 0);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, (__u64) (uintptr_t) &cookie)->res,
+		  -ECANCELED);
+	ASSERT_EQ(t_find_cqe(c, 2, 102)->res, 0);
 
 	/* several requests share a user_data: ALL gets them all */
 	queue_read(ring, fd, 3, 5);
@@ -122,10 +86,10 @@ static void test_by_user_data(struct io_uring *ring, int fd)
 	io_uring_sqe_set_data64(sqe, 103);
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	{
-		struct cqe_copy all[4];
+		struct t_cqe all[4];
 
-		reap(ring, all, 4);
-		ASSERT_EQ(find(all, 4, 103)->res, 3);
+		t_reap_cqes(ring, all, 4);
+		ASSERT_EQ(t_find_cqe(all, 4, 103)->res, 3);
 		ASSERT_EQ(count(all, 4, 5), 3);
 		for (unsigned i = 0; i < 4; i++)
 			if (all[i].user_data == 5)
@@ -136,24 +100,24 @@ static void test_by_user_data(struct io_uring *ring, int fd)
 static void test_by_fd(struct io_uring *ring, int fd, int other)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[5];
+	struct t_cqe c[5];
 
 	queue_read(ring, fd, 0, 10);
 	queue_read(ring, fd, 1, 11);
 	queue_read(ring, fd, 2, 12);
 	queue_read(ring, other, 3, 13);
 	ASSERT_EQ(io_uring_submit(ring), 4);
-	assert_idle(ring);
+	t_assert_idle(ring);
 
 	sqe = t_get_sqe(ring);
 	io_uring_prep_cancel_fd(sqe, fd, IORING_ASYNC_CANCEL_ALL);
 	io_uring_sqe_set_data64(sqe, 110);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 4);
-	ASSERT_EQ(find(c, 4, 110)->res, 3);
+	t_reap_cqes(ring, c, 4);
+	ASSERT_EQ(t_find_cqe(c, 4, 110)->res, 3);
 	for (__u64 ud = 10; ud <= 12; ud++)
-		ASSERT_EQ(find(c, 4, ud)->res, -ECANCELED);
-	assert_idle(ring);		/* the read on the other pipe remains */
+		ASSERT_EQ(t_find_cqe(c, 4, ud)->res, -ECANCELED);
+	t_assert_idle(ring);		/* the read on the other pipe remains */
 
 	/* without ALL: the first match only, res 0 */
 	queue_read(ring, fd, 0, 14);
@@ -163,13 +127,13 @@ static void test_by_fd(struct io_uring *ring, int fd, int other)
 	io_uring_prep_cancel_fd(sqe, fd, 0);
 	io_uring_sqe_set_data64(sqe, 111);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 111)->res, 0);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 111)->res, 0);
 	ASSERT_EQ(count(c, 2, 14) + count(c, 2, 15), 1);
 	for (unsigned i = 0; i < 2; i++)
 		if (c[i].user_data != 111)
 			ASSERT_EQ(c[i].res, -ECANCELED);
-	assert_idle(ring);
+	t_assert_idle(ring);
 
 	/* ANY | ALL: the two reads still parked, wherever they are */
 	sqe = t_get_sqe(ring);
@@ -177,15 +141,15 @@ static void test_by_fd(struct io_uring *ring, int fd, int other)
 			       IORING_ASYNC_CANCEL_ALL);
 	io_uring_sqe_set_data64(sqe, 112);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 3);
-	ASSERT_EQ(find(c, 3, 112)->res, 2);
-	ASSERT_EQ(find(c, 3, 13)->res, -ECANCELED);
+	t_reap_cqes(ring, c, 3);
+	ASSERT_EQ(t_find_cqe(c, 3, 112)->res, 2);
+	ASSERT_EQ(t_find_cqe(c, 3, 13)->res, -ECANCELED);
 }
 
 static void test_fixed_fd(struct io_uring *ring, int fd)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[3];
+	struct t_cqe c[3];
 	int ret = io_uring_register_files(ring, &fd, 1);
 
 	if (ret)
@@ -197,7 +161,7 @@ static void test_fixed_fd(struct io_uring *ring, int fd)
 		io_uring_sqe_set_data64(sqe, 20 + i);
 	}
 	ASSERT_EQ(io_uring_submit(ring), 2);
-	assert_idle(ring);
+	t_assert_idle(ring);
 
 	/* slot 0 is not fd 0: the plain fd match finds nothing */
 	sqe = t_get_sqe(ring);
@@ -209,10 +173,10 @@ static void test_fixed_fd(struct io_uring *ring, int fd)
 				IORING_ASYNC_CANCEL_FD_FIXED);
 	io_uring_sqe_set_data64(sqe, 120);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 3);
-	ASSERT_EQ(find(c, 3, 120)->res, 2);
-	ASSERT_EQ(find(c, 3, 20)->res, -ECANCELED);
-	ASSERT_EQ(find(c, 3, 21)->res, -ECANCELED);
+	t_reap_cqes(ring, c, 3);
+	ASSERT_EQ(t_find_cqe(c, 3, 120)->res, 2);
+	ASSERT_EQ(t_find_cqe(c, 3, 20)->res, -ECANCELED);
+	ASSERT_EQ(t_find_cqe(c, 3, 21)->res, -ECANCELED);
 	ASSERT_EQ(io_uring_unregister_files(ring), 0);
 }
 
@@ -253,7 +217,7 @@ int main(void)
 	test_nothing(&ring, p[0]);
 
 	/* the pipes were never written: every read above was cancelled */
-	assert_idle(&ring);
+	t_assert_idle(&ring);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);

@@ -12,16 +12,6 @@
 #include <sys/epoll.h>
 #include "test.h"
 
-static void assert_idle(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = NULL;
-
-	usleep(20000);
-	if (io_uring_peek_cqe(ring, &cqe) == 0 && cqe)
-		t_fail("unexpected CQE user_data %llu res %d",
-		       (unsigned long long) cqe->user_data, cqe->res);
-}
-
 static void add(int epfd, int fd, unsigned events, __u64 data)
 {
 	struct epoll_event ev;
@@ -56,7 +46,7 @@ int main(void)
 	io_uring_prep_epoll_wait(sqe, epfd, out, 4, 0);
 	io_uring_sqe_set_data64(sqe, 1);
 	ASSERT_EQ(io_uring_submit(&ring), 1);
-	assert_idle(&ring);
+	t_assert_idle(&ring);
 	ASSERT_EQ(write(p[1], "x", 1), 1);
 	cqe = t_wait_cqe(&ring);
 	ASSERT_EQ(cqe->user_data, 1);

@@ -16,31 +16,6 @@
 #include <linux/futex.h>
 #include "test.h"
 
-struct cqe_copy {
-	__u64 user_data;
-	__s32 res;
-	__u32 flags;
-};
-
-static struct cqe_copy reap_one(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = t_wait_cqe(ring);
-	struct cqe_copy c = { cqe->user_data, cqe->res, cqe->flags };
-
-	io_uring_cqe_seen(ring, cqe);
-	return c;
-}
-
-static void assert_idle(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = NULL;
-
-	usleep(20000);
-	if (io_uring_peek_cqe(ring, &cqe) == 0 && cqe)
-		t_fail("unexpected CQE user_data %llu res %d",
-		       (unsigned long long) cqe->user_data, cqe->res);
-}
-
 static void queue_wait(struct io_uring *ring, uint32_t *word, uint64_t val,
 		       uint64_t mask, uint32_t fflags, __u64 user_data)
 {
@@ -65,21 +40,21 @@ static int ring_wake(struct io_uring *ring, uint32_t *word, uint64_t nr,
 static void test_ring_to_ring(struct io_uring *a, struct io_uring *b,
 			      uint32_t *word)
 {
-	struct cqe_copy c;
+	struct t_cqe c;
 
 	*word = 0;
 	queue_wait(a, word, 0, FUTEX_BITSET_MATCH_ANY, FUTEX2_SIZE_U32, 1);
-	assert_idle(a);
+	t_assert_idle(a);
 
 	/* nobody waits on the neighbouring word */
 	ASSERT_EQ(ring_wake(b, word + 1, 1, FUTEX_BITSET_MATCH_ANY,
 			    FUTEX2_SIZE_U32), 0);
-	assert_idle(a);
+	t_assert_idle(a);
 
 	*word = 1;
 	ASSERT_EQ(ring_wake(b, word, 1, FUTEX_BITSET_MATCH_ANY,
 			    FUTEX2_SIZE_U32), 1);
-	c = reap_one(a);
+	c = t_reap_cqe(a);
 	ASSERT_EQ(c.user_data, 1);
 	ASSERT_EQ(c.res, 0);
 
@@ -89,25 +64,25 @@ static void test_ring_to_ring(struct io_uring *a, struct io_uring *b,
 	queue_wait(a, word, 0, FUTEX_BITSET_MATCH_ANY, FUTEX2_SIZE_U32, 3);
 	ASSERT_EQ(ring_wake(b, word, 5, FUTEX_BITSET_MATCH_ANY,
 			    FUTEX2_SIZE_U32), 2);
-	c = reap_one(a);
+	c = t_reap_cqe(a);
 	ASSERT_EQ(c.res, 0);
-	c = reap_one(a);
+	c = t_reap_cqe(a);
 	ASSERT_EQ(c.res, 0);
 }
 
 /* Masks: a wake only reaches waiters whose mask shares a bit. */
 static void test_masks(struct io_uring *a, struct io_uring *b, uint32_t *word)
 {
-	struct cqe_copy c;
+	struct t_cqe c;
 
 	*word = 0;
 	queue_wait(a, word, 0, 0x1, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 10);
 	ASSERT_EQ(ring_wake(b, word, 1, 0x6, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE),
 		  0);
-	assert_idle(a);
+	t_assert_idle(a);
 	ASSERT_EQ(ring_wake(b, word, 1, 0x3, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE),
 		  1);
-	c = reap_one(a);
+	c = t_reap_cqe(a);
 	ASSERT_EQ(c.user_data, 10);
 	ASSERT_EQ(c.res, 0);
 }
@@ -138,7 +113,7 @@ static void test_errors(struct io_uring *a, uint32_t *word)
 /* Woken by the futex(2) system call of another process. */
 static void test_syscall_wake(struct io_uring *a, uint32_t *word)
 {
-	struct cqe_copy c;
+	struct t_cqe c;
 	pid_t pid;
 	int status;
 
@@ -153,7 +128,7 @@ static void test_syscall_wake(struct io_uring *a, uint32_t *word)
 		n = syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
 		_exit(n == 1 ? 0 : 10 + (int) n);
 	}
-	c = reap_one(a);
+	c = t_reap_cqe(a);
 	ASSERT_EQ(c.user_data, 20);
 	ASSERT_EQ(c.res, 0);
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
@@ -165,7 +140,7 @@ static void test_waitv(struct io_uring *a, struct io_uring *b, uint32_t *w)
 {
 	struct futex_waitv v[2];
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c;
+	struct t_cqe c;
 
 	w[0] = 0;
 	w[1] = 0;
@@ -179,13 +154,13 @@ static void test_waitv(struct io_uring *a, struct io_uring *b, uint32_t *w)
 	io_uring_prep_futex_waitv(sqe, v, 2, 0);
 	io_uring_sqe_set_data64(sqe, 30);
 	ASSERT_EQ(io_uring_submit(a), 1);
-	assert_idle(a);
+	t_assert_idle(a);
 
 	/* wake the second word: res is its index */
 	w[1] = 1;
 	ASSERT_EQ(ring_wake(b, &w[1], 1, FUTEX_BITSET_MATCH_ANY,
 			    FUTEX2_SIZE_U32), 1);
-	c = reap_one(a);
+	c = t_reap_cqe(a);
 	ASSERT_EQ(c.user_data, 30);
 	ASSERT_EQ(c.res, 1);
 
@@ -196,11 +171,11 @@ static void test_waitv(struct io_uring *a, struct io_uring *b, uint32_t *w)
 	io_uring_prep_futex_waitv(sqe, v, 2, 0);
 	io_uring_sqe_set_data64(sqe, 31);
 	ASSERT_EQ(io_uring_submit(a), 1);
-	assert_idle(a);
+	t_assert_idle(a);
 	w[0] = 1;
 	ASSERT_EQ(ring_wake(b, &w[0], 1, FUTEX_BITSET_MATCH_ANY,
 			    FUTEX2_SIZE_U32), 1);
-	c = reap_one(a);
+	c = t_reap_cqe(a);
 	ASSERT_EQ(c.user_data, 31);
 	ASSERT_EQ(c.res, 0);
 

@@ -14,41 +14,16 @@
 #include <unistd.h>
 #include "test.h"
 
-struct cqe_copy {
-	__u64 user_data;
-	__s32 res;
-	__u32 flags;
-};
-
-static struct cqe_copy reap_one(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = t_wait_cqe(ring);
-	struct cqe_copy c = { cqe->user_data, cqe->res, cqe->flags };
-
-	io_uring_cqe_seen(ring, cqe);
-	return c;
-}
-
-static void assert_idle(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = NULL;
-
-	usleep(20000);
-	if (io_uring_peek_cqe(ring, &cqe) == 0 && cqe)
-		t_fail("unexpected CQE user_data %llu res %d",
-		       (unsigned long long) cqe->user_data, cqe->res);
-}
-
 static void test_data(struct io_uring *src, struct io_uring *dst)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c;
+	struct t_cqe c;
 
 	sqe = t_get_sqe(src);
 	io_uring_prep_msg_ring(sqe, dst->ring_fd, 0x1234, 0xabcdef0123ULL, 0);
 	io_uring_sqe_set_data64(sqe, 1);
 	ASSERT_EQ(t_submit_one(src), 0);
-	c = reap_one(dst);
+	c = t_reap_cqe(dst);
 	ASSERT_EQ(c.user_data, 0xabcdef0123ULL);
 	ASSERT_EQ(c.res, 0x1234);
 	ASSERT_EQ(c.flags, 0);
@@ -57,7 +32,7 @@ static void test_data(struct io_uring *src, struct io_uring *dst)
 	sqe = t_get_sqe(src);
 	io_uring_prep_msg_ring(sqe, dst->ring_fd, (unsigned) -EPIPE, 2, 0);
 	ASSERT_EQ(t_submit_one(src), 0);
-	c = reap_one(dst);
+	c = t_reap_cqe(dst);
 	ASSERT_EQ(c.user_data, 2);
 	ASSERT_EQ(c.res, -EPIPE);
 
@@ -67,10 +42,10 @@ static void test_data(struct io_uring *src, struct io_uring *dst)
 	io_uring_sqe_set_data64(sqe, 4);
 	ASSERT_EQ(io_uring_submit(src), 1);
 	{
-		struct cqe_copy a = reap_one(src), b = reap_one(src);
+		struct t_cqe a = t_reap_cqe(src), b = t_reap_cqe(src);
 
 		if (a.user_data == 4) {
-			struct cqe_copy t = a;
+			struct t_cqe t = a;
 
 			a = b;
 			b = t;
@@ -80,7 +55,7 @@ static void test_data(struct io_uring *src, struct io_uring *dst)
 		ASSERT_EQ(b.user_data, 4);
 		ASSERT_EQ(b.res, 0);
 	}
-	assert_idle(dst);
+	t_assert_idle(dst);
 
 	/* the target must be a ring */
 	sqe = t_get_sqe(src);
@@ -91,13 +66,13 @@ static void test_data(struct io_uring *src, struct io_uring *dst)
 static void test_cqe_flags(struct io_uring *src, struct io_uring *dst)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c;
+	struct t_cqe c;
 
 	sqe = t_get_sqe(src);
 	io_uring_prep_msg_ring_cqe_flags(sqe, dst->ring_fd, 55, 0x77,
 					 0, 0x5a5a0000);
 	ASSERT_EQ(t_submit_one(src), 0);
-	c = reap_one(dst);
+	c = t_reap_cqe(dst);
 	ASSERT_EQ(c.user_data, 0x77);
 	ASSERT_EQ(c.res, 55);
 	ASSERT_EQ(c.flags, 0x5a5a0000);
@@ -106,7 +81,7 @@ static void test_cqe_flags(struct io_uring *src, struct io_uring *dst)
 	sqe = t_get_sqe(src);
 	io_uring_prep_msg_ring_cqe_flags(sqe, dst->ring_fd, 1, 0x78, 0, 0);
 	ASSERT_EQ(t_submit_one(src), 0);
-	c = reap_one(dst);
+	c = t_reap_cqe(dst);
 	ASSERT_EQ(c.user_data, 0x78);
 	ASSERT_EQ(c.flags, 0);
 }
@@ -129,7 +104,7 @@ static void read_slot(struct io_uring *r, int slot, int wfd, const char *what)
 static void test_fd(struct io_uring *src, struct io_uring *dst)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c;
+	struct t_cqe c;
 	int p[2], ret, slot;
 
 	ASSERT_EQ(pipe(p), 0);
@@ -144,7 +119,7 @@ static void test_fd(struct io_uring *src, struct io_uring *dst)
 	sqe = t_get_sqe(src);
 	io_uring_prep_msg_ring_fd(sqe, dst->ring_fd, 0, 2, 0x99, 0);
 	ASSERT_EQ(t_submit_one(src), 0);
-	c = reap_one(dst);
+	c = t_reap_cqe(dst);
 	ASSERT_EQ(c.user_data, 0x99);
 	ASSERT_EQ(c.res, 0);
 	read_slot(dst, 2, p[1], "slot2");
@@ -156,7 +131,7 @@ static void test_fd(struct io_uring *src, struct io_uring *dst)
 	ASSERT_GE(slot, 0);
 	ASSERT_LT(slot, 4);
 	ASSERT_NE(slot, 2);
-	c = reap_one(dst);
+	c = t_reap_cqe(dst);
 	ASSERT_EQ(c.user_data, 0x9a);
 	ASSERT_EQ(c.res, slot);
 	read_slot(dst, slot, p[1], "alloc");
@@ -166,7 +141,7 @@ static void test_fd(struct io_uring *src, struct io_uring *dst)
 	io_uring_prep_msg_ring_fd(sqe, dst->ring_fd, 0, 3, 0x9b,
 				  IORING_MSG_RING_CQE_SKIP);
 	ASSERT_EQ(t_submit_one(src), 0);
-	assert_idle(dst);
+	t_assert_idle(dst);
 	read_slot(dst, 3, p[1], "skip");
 
 	/* errors: no file in the source slot, and sending to oneself */
@@ -176,7 +151,7 @@ static void test_fd(struct io_uring *src, struct io_uring *dst)
 	sqe = t_get_sqe(src);
 	io_uring_prep_msg_ring_fd(sqe, src->ring_fd, 0, 0, 0, 0);
 	ASSERT_EQ(t_submit_one(src), -EINVAL);
-	assert_idle(dst);
+	t_assert_idle(dst);
 
 	/* the source keeps its own copy */
 	read_slot(src, 0, p[1], "src");

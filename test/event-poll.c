@@ -12,45 +12,6 @@
 #include <unistd.h>
 #include "test.h"
 
-struct cqe_copy {
-	__u64 user_data;
-	__s32 res;
-	__u32 flags;
-};
-
-/* Wait for n CQEs, copy and consume them. */
-static void reap(struct io_uring *ring, struct cqe_copy *out, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		struct io_uring_cqe *cqe = t_wait_cqe(ring);
-
-		out[i].user_data = cqe->user_data;
-		out[i].res = cqe->res;
-		out[i].flags = cqe->flags;
-		io_uring_cqe_seen(ring, cqe);
-	}
-}
-
-static const struct cqe_copy *find(const struct cqe_copy *c, unsigned n,
-				   __u64 user_data)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (c[i].user_data == user_data)
-			return &c[i];
-	t_fail("no CQE with user_data %llu", (unsigned long long) user_data);
-}
-
-/* No CQE is pending (after giving the kernel a chance to post one). */
-static void assert_idle(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = NULL;
-
-	usleep(20000);
-	if (io_uring_peek_cqe(ring, &cqe) == 0 && cqe)
-		t_fail("unexpected CQE user_data %llu res %d",
-		       (unsigned long long) cqe->user_data, cqe->res);
-}
-
 static void drain(int fd)
 {
 	char buf[64];
@@ -61,7 +22,7 @@ static void drain(int fd)
 static void test_poll_add(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c;
+	struct t_cqe c;
 	int p[2];
 
 	ASSERT_EQ(pipe(p), 0);
@@ -69,10 +30,10 @@ static void test_poll_add(struct io_uring *ring)
 	io_uring_prep_poll_add(sqe, p[0], POLLIN);
 	io_uring_sqe_set_data64(sqe, 1);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	assert_idle(ring);		/* empty pipe: nothing yet */
+	t_assert_idle(ring);		/* empty pipe: nothing yet */
 
 	ASSERT_EQ(write(p[1], "x", 1), 1);
-	reap(ring, &c, 1);
+	t_reap_cqes(ring, &c, 1);
 	ASSERT_EQ(c.user_data, 1);
 	ASSERT_GT(c.res, 0);
 	ASSERT((c.res & POLLIN) != 0);
@@ -84,7 +45,7 @@ static void test_poll_add(struct io_uring *ring)
 	io_uring_prep_poll_add(sqe, p[0], POLLIN | POLLPRI);
 	io_uring_sqe_set_data64(sqe, 2);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, &c, 1);
+	t_reap_cqes(ring, &c, 1);
 	ASSERT_EQ(c.user_data, 2);
 	ASSERT_EQ(c.res & (POLLIN | POLLPRI), POLLIN);
 
@@ -93,7 +54,7 @@ static void test_poll_add(struct io_uring *ring)
 	io_uring_prep_poll_add(sqe, p[1], POLLOUT);
 	io_uring_sqe_set_data64(sqe, 3);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, &c, 1);
+	t_reap_cqes(ring, &c, 1);
 	ASSERT_EQ(c.user_data, 3);
 	ASSERT((c.res & POLLOUT) != 0);
 
@@ -104,7 +65,7 @@ static void test_poll_add(struct io_uring *ring)
 static void test_multishot(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[2];
+	struct t_cqe c[2];
 	int p[2];
 
 	ASSERT_EQ(pipe(p), 0);
@@ -112,16 +73,16 @@ static void test_multishot(struct io_uring *ring)
 	io_uring_prep_poll_multishot(sqe, p[0], POLLIN);
 	io_uring_sqe_set_data64(sqe, 10);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	assert_idle(ring);
+	t_assert_idle(ring);
 
 	for (int i = 0; i < 4; i++) {
 		ASSERT_EQ(write(p[1], "y", 1), 1);
-		reap(ring, c, 1);
+		t_reap_cqes(ring, c, 1);
 		ASSERT_EQ(c[0].user_data, 10);
 		ASSERT((c[0].res & POLLIN) != 0);
 		ASSERT((c[0].flags & IORING_CQE_F_MORE) != 0);
 		drain(p[0]);
-		assert_idle(ring);	/* one CQE per event, not a stream */
+		t_assert_idle(ring);	/* one CQE per event, not a stream */
 	}
 
 	/* removal ends it: a last CQE without F_MORE */
@@ -129,14 +90,14 @@ static void test_multishot(struct io_uring *ring)
 	io_uring_prep_poll_remove(sqe, 10);
 	io_uring_sqe_set_data64(sqe, 11);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 10)->res, -ECANCELED);
-	ASSERT((find(c, 2, 10)->flags & IORING_CQE_F_MORE) == 0);
-	ASSERT_EQ(find(c, 2, 11)->res, 0);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 10)->res, -ECANCELED);
+	ASSERT((t_find_cqe(c, 2, 10)->flags & IORING_CQE_F_MORE) == 0);
+	ASSERT_EQ(t_find_cqe(c, 2, 11)->res, 0);
 
 	/* and it is gone: a write posts nothing */
 	ASSERT_EQ(write(p[1], "z", 1), 1);
-	assert_idle(ring);
+	t_assert_idle(ring);
 	close(p[0]);
 	close(p[1]);
 }
@@ -144,7 +105,7 @@ static void test_multishot(struct io_uring *ring)
 static void test_update(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[2];
+	struct t_cqe c[2];
 	int p[2];
 
 	ASSERT_EQ(pipe(p), 0);
@@ -157,7 +118,7 @@ static void test_update(struct io_uring *ring)
 	io_uring_prep_poll_add(sqe, p[1], POLLIN);
 	io_uring_sqe_set_data64(sqe, 20);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	assert_idle(ring);
+	t_assert_idle(ring);
 
 	sqe = t_get_sqe(ring);
 	io_uring_prep_poll_update(sqe, 20, 21, POLLOUT,
@@ -165,9 +126,9 @@ static void test_update(struct io_uring *ring)
 				  IORING_POLL_UPDATE_USER_DATA);
 	io_uring_sqe_set_data64(sqe, 22);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 22)->res, 0);
-	ASSERT((find(c, 2, 21)->res & POLLOUT) != 0);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 22)->res, 0);
+	ASSERT((t_find_cqe(c, 2, 21)->res & POLLOUT) != 0);
 
 	/* user_data only: the poll keeps its mask and reports as 31 */
 	sqe = t_get_sqe(ring);
@@ -179,12 +140,12 @@ static void test_update(struct io_uring *ring)
 				  IORING_POLL_UPDATE_USER_DATA);
 	io_uring_sqe_set_data64(sqe, 32);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 1);
+	t_reap_cqes(ring, c, 1);
 	ASSERT_EQ(c[0].user_data, 32);
 	ASSERT_EQ(c[0].res, 0);
-	assert_idle(ring);
+	t_assert_idle(ring);
 	ASSERT_EQ(write(p[1], "w", 1), 1);
-	reap(ring, c, 1);
+	t_reap_cqes(ring, c, 1);
 	ASSERT_EQ(c[0].user_data, 31);
 	ASSERT((c[0].res & POLLIN) != 0);
 	drain(p[0]);
@@ -202,7 +163,7 @@ static void test_update(struct io_uring *ring)
 static void test_remove(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[2];
+	struct t_cqe c[2];
 	int p[2];
 
 	ASSERT_EQ(pipe(p), 0);
@@ -215,9 +176,9 @@ static void test_remove(struct io_uring *ring)
 	io_uring_prep_poll_remove(sqe, 40);
 	io_uring_sqe_set_data64(sqe, 41);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 40)->res, -ECANCELED);
-	ASSERT_EQ(find(c, 2, 41)->res, 0);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 40)->res, -ECANCELED);
+	ASSERT_EQ(t_find_cqe(c, 2, 41)->res, 0);
 
 	/* a second removal finds nothing */
 	sqe = t_get_sqe(ring);
@@ -226,7 +187,7 @@ static void test_remove(struct io_uring *ring)
 
 	/* the removed poll does not fire any more */
 	ASSERT_EQ(write(p[1], "v", 1), 1);
-	assert_idle(ring);
+	t_assert_idle(ring);
 	close(p[0]);
 	close(p[1]);
 }

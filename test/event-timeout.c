@@ -16,36 +16,6 @@
 #include <unistd.h>
 #include "test.h"
 
-struct cqe_copy {
-	__u64 user_data;
-	__s32 res;
-	__u32 flags;
-};
-
-static struct cqe_copy reap_one(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = t_wait_cqe(ring);
-	struct cqe_copy c = { cqe->user_data, cqe->res, cqe->flags };
-
-	io_uring_cqe_seen(ring, cqe);
-	return c;
-}
-
-static void reap(struct io_uring *ring, struct cqe_copy *out, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		out[i] = reap_one(ring);
-}
-
-static const struct cqe_copy *find(const struct cqe_copy *c, unsigned n,
-				   __u64 user_data)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (c[i].user_data == user_data)
-			return &c[i];
-	t_fail("no CQE with user_data %llu", (unsigned long long) user_data);
-}
-
 static struct __kernel_timespec ms(long long n)
 {
 	struct __kernel_timespec ts = {
@@ -75,11 +45,11 @@ static void test_expire(struct io_uring *ring)
 {
 	struct __kernel_timespec ts = ms(10);
 	long long t0 = now_ns();
-	struct cqe_copy c;
+	struct t_cqe c;
 
 	queue_timeout(ring, &ts, 0, 0, 1);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	c = reap_one(ring);
+	c = t_reap_cqe(ring);
 	ASSERT_EQ(c.user_data, 1);
 	ASSERT_EQ(c.res, -ETIME);
 	ASSERT_GE(now_ns() - t0, 10000000LL);	/* not early */
@@ -88,7 +58,7 @@ static void test_expire(struct io_uring *ring)
 	ts = ms(1);
 	queue_timeout(ring, &ts, 0, IORING_TIMEOUT_ETIME_SUCCESS, 2);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	c = reap_one(ring);
+	c = t_reap_cqe(ring);
 	ASSERT_EQ(c.user_data, 2);
 	ASSERT_EQ(c.res, -ETIME);
 }
@@ -96,16 +66,16 @@ static void test_expire(struct io_uring *ring)
 static void test_count(struct io_uring *ring)
 {
 	struct __kernel_timespec ts = ms(20000);
-	struct cqe_copy c[3];
+	struct t_cqe c[3];
 
 	/* completes after 2 other completions, long before 20 s */
 	queue_timeout(ring, &ts, 2, 0, 10);
 	t_submit_nops(ring, 2, 11);
 	ASSERT_EQ(io_uring_submit(ring), 3);
-	reap(ring, c, 3);
-	ASSERT_EQ(find(c, 3, 10)->res, 0);
-	ASSERT_EQ(find(c, 3, 11)->res, 0);
-	ASSERT_EQ(find(c, 3, 12)->res, 0);
+	t_reap_cqes(ring, c, 3);
+	ASSERT_EQ(t_find_cqe(c, 3, 10)->res, 0);
+	ASSERT_EQ(t_find_cqe(c, 3, 11)->res, 0);
+	ASSERT_EQ(t_find_cqe(c, 3, 12)->res, 0);
 	/* the timeout's CQE comes after the two it counted */
 	ASSERT_EQ(c[2].user_data, 10);
 }
@@ -114,13 +84,13 @@ static void test_abs(struct io_uring *ring)
 {
 	struct __kernel_timespec ts;
 	long long target = now_ns() + 30000000LL;	/* now + 30 ms */
-	struct cqe_copy c;
+	struct t_cqe c;
 
 	ts.tv_sec = target / 1000000000LL;
 	ts.tv_nsec = target % 1000000000LL;
 	queue_timeout(ring, &ts, 0, IORING_TIMEOUT_ABS, 20);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	c = reap_one(ring);
+	c = t_reap_cqe(ring);
 	ASSERT_EQ(c.user_data, 20);
 	ASSERT_EQ(c.res, -ETIME);
 	ASSERT_GE(now_ns(), target);
@@ -130,7 +100,7 @@ static void test_abs(struct io_uring *ring)
 	ts.tv_nsec = 1;
 	queue_timeout(ring, &ts, 0, IORING_TIMEOUT_ABS, 21);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	c = reap_one(ring);
+	c = t_reap_cqe(ring);
 	ASSERT_EQ(c.user_data, 21);
 	ASSERT_EQ(c.res, -ETIME);
 }
@@ -140,7 +110,7 @@ static void test_update(struct io_uring *ring)
 	struct __kernel_timespec long_ts = ms(20000), mid_ts = ms(400);
 	struct __kernel_timespec short_ts = ms(10), upd_ts;
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[2];
+	struct t_cqe c[2];
 
 	/* shorten: A (20 s) updated to 10 ms fires before B (400 ms) */
 	queue_timeout(ring, &long_ts, 0, 0, 30);
@@ -151,10 +121,10 @@ static void test_update(struct io_uring *ring)
 	io_uring_prep_timeout_update(sqe, &upd_ts, 30, 0);
 	io_uring_sqe_set_data64(sqe, 32);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 32)->res, 0);
-	ASSERT_EQ(find(c, 2, 30)->res, -ETIME);
-	c[0] = reap_one(ring);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 32)->res, 0);
+	ASSERT_EQ(t_find_cqe(c, 2, 30)->res, -ETIME);
+	c[0] = t_reap_cqe(ring);
 	ASSERT_EQ(c[0].user_data, 31);
 	ASSERT_EQ(c[0].res, -ETIME);
 
@@ -169,7 +139,7 @@ static void test_update(struct io_uring *ring)
 	io_uring_prep_timeout_update(sqe, &upd_ts, 40, 0);
 	io_uring_sqe_set_data64(sqe, 42);
 	ASSERT_EQ(t_submit_one(ring), 0);
-	c[0] = reap_one(ring);
+	c[0] = t_reap_cqe(ring);
 	ASSERT_EQ(c[0].user_data, 41);
 	ASSERT_EQ(c[0].res, -ETIME);
 
@@ -178,9 +148,9 @@ static void test_update(struct io_uring *ring)
 	io_uring_prep_timeout_remove(sqe, 40, 0);
 	io_uring_sqe_set_data64(sqe, 43);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 40)->res, -ECANCELED);
-	ASSERT_EQ(find(c, 2, 43)->res, 0);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 40)->res, -ECANCELED);
+	ASSERT_EQ(t_find_cqe(c, 2, 43)->res, 0);
 
 	/* updating a timeout that does not exist */
 	sqe = t_get_sqe(ring);
@@ -192,7 +162,7 @@ static void test_remove(struct io_uring *ring)
 {
 	struct __kernel_timespec ts = ms(20000);
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[2];
+	struct t_cqe c[2];
 
 	queue_timeout(ring, &ts, 0, 0, 50);
 	ASSERT_EQ(io_uring_submit(ring), 1);
@@ -200,9 +170,9 @@ static void test_remove(struct io_uring *ring)
 	io_uring_prep_timeout_remove(sqe, 50, 0);
 	io_uring_sqe_set_data64(sqe, 51);
 	ASSERT_EQ(io_uring_submit(ring), 1);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 50)->res, -ECANCELED);
-	ASSERT_EQ(find(c, 2, 51)->res, 0);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 50)->res, -ECANCELED);
+	ASSERT_EQ(t_find_cqe(c, 2, 51)->res, 0);
 
 	sqe = t_get_sqe(ring);
 	io_uring_prep_timeout_remove(sqe, 50, 0);
@@ -213,7 +183,7 @@ static void test_link_timeout(struct io_uring *ring)
 {
 	struct __kernel_timespec ts;
 	struct io_uring_sqe *sqe;
-	struct cqe_copy c[2];
+	struct t_cqe c[2];
 	char buf[8];
 	int p[2];
 
@@ -229,9 +199,9 @@ static void test_link_timeout(struct io_uring *ring)
 	io_uring_prep_link_timeout(sqe, &ts, 0);
 	io_uring_sqe_set_data64(sqe, 61);
 	ASSERT_EQ(io_uring_submit(ring), 2);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 60)->res, -ECANCELED);
-	ASSERT_EQ(find(c, 2, 61)->res, -ETIME);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 60)->res, -ECANCELED);
+	ASSERT_EQ(t_find_cqe(c, 2, 61)->res, -ETIME);
 
 	/* does not fire: the read completes, the link timeout is cancelled */
 	ts = ms(20000);
@@ -245,9 +215,9 @@ static void test_link_timeout(struct io_uring *ring)
 	ASSERT_EQ(io_uring_submit(ring), 2);
 	usleep(10000);
 	ASSERT_EQ(write(p[1], "abc", 3), 3);
-	reap(ring, c, 2);
-	ASSERT_EQ(find(c, 2, 70)->res, 3);
-	ASSERT_EQ(find(c, 2, 71)->res, -ECANCELED);
+	t_reap_cqes(ring, c, 2);
+	ASSERT_EQ(t_find_cqe(c, 2, 70)->res, 3);
+	ASSERT_EQ(t_find_cqe(c, 2, 71)->res, -ECANCELED);
 	ASSERT_MEM_EQ(buf, "abc", 3);
 
 	/* a pending link timeout can be shortened (LINK_TIMEOUT_UPDATE) */
@@ -262,17 +232,17 @@ static void test_link_timeout(struct io_uring *ring)
 	ASSERT_EQ(io_uring_submit(ring), 2);
 	{
 		struct __kernel_timespec upd = ms(10);
-		struct cqe_copy all[3];
+		struct t_cqe all[3];
 
 		sqe = t_get_sqe(ring);
 		io_uring_prep_timeout_update(sqe, &upd, 81,
 					     IORING_LINK_TIMEOUT_UPDATE);
 		io_uring_sqe_set_data64(sqe, 82);
 		ASSERT_EQ(io_uring_submit(ring), 1);
-		reap(ring, all, 3);
-		ASSERT_EQ(find(all, 3, 82)->res, 0);
-		ASSERT_EQ(find(all, 3, 80)->res, -ECANCELED);
-		ASSERT_EQ(find(all, 3, 81)->res, -ETIME);
+		t_reap_cqes(ring, all, 3);
+		ASSERT_EQ(t_find_cqe(all, 3, 82)->res, 0);
+		ASSERT_EQ(t_find_cqe(all, 3, 80)->res, -ECANCELED);
+		ASSERT_EQ(t_find_cqe(all, 3, 81)->res, -ETIME);
 	}
 
 	close(p[0]);

@@ -13,16 +13,6 @@
 #include <sys/wait.h>
 #include "test.h"
 
-static void assert_idle(struct io_uring *ring)
-{
-	struct io_uring_cqe *cqe = NULL;
-
-	usleep(20000);
-	if (io_uring_peek_cqe(ring, &cqe) == 0 && cqe)
-		t_fail("unexpected CQE user_data %llu res %d",
-		       (unsigned long long) cqe->user_data, cqe->res);
-}
-
 /* A child that exits with `code` once its pipe is closed. */
 static pid_t spawn(int *release_fd, int code)
 {
@@ -64,7 +54,7 @@ static void test_exit_status(struct io_uring *ring)
 	pid_t pid = spawn(&rel, 7);
 
 	queue_waitid(ring, P_PID, (id_t) pid, &si, WEXITED, 1);
-	assert_idle(ring);		/* the child is still running */
+	t_assert_idle(ring);		/* the child is still running */
 	close(rel);
 
 	cqe = t_wait_cqe(ring);

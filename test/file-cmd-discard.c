@@ -43,18 +43,10 @@ static void cleanup(void)
 
 static int discard(int fd, __u64 off, __u64 len)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-	struct io_uring_cqe *cqe;
-	int res;
+	struct io_uring_sqe *sqe = t_get_dirty_sqe(&ring);
 
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
 	io_uring_prep_cmd_discard(sqe, fd, off, len);
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
+	return t_submit_one(&ring);
 }
 
 /* A backing file on a disk file system (loop discard punches holes). */

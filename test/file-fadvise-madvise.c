@@ -27,27 +27,6 @@
 static struct io_uring ring;
 static long page;
 
-static int run(void)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
-	return sqe;
-}
-
 /* Pages of [map + off, map + off + len) resident in memory. */
 static size_t resident(void *map, size_t off, size_t len)
 {
@@ -100,43 +79,46 @@ static void test_fadvise(void)
 	ASSERT_EQ(resident(map, 0, FILE_SIZE), pages);
 
 	/* DONTNEED, len 0 = to end of file: all clean pages go */
-	io_uring_prep_fadvise(sqe_get(), fd, 0, 0, POSIX_FADV_DONTNEED);
-	ASSERT_EQ(run(), 0);
+	io_uring_prep_fadvise(t_get_dirty_sqe(&ring), fd, 0, 0,
+			      POSIX_FADV_DONTNEED);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	ASSERT_EQ(resident(map, 0, FILE_SIZE), 0);
 
 	/* WILLNEED reads them back in */
-	io_uring_prep_fadvise(sqe_get(), fd, 0, FILE_SIZE, POSIX_FADV_WILLNEED);
-	ASSERT_EQ(run(), 0);
+	io_uring_prep_fadvise(t_get_dirty_sqe(&ring), fd, 0, FILE_SIZE,
+			      POSIX_FADV_WILLNEED);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	if (!wait_resident(map, pages))
 		t_fail("WILLNEED: only %zu of %zu pages resident",
 		       resident(map, 0, FILE_SIZE), pages);
 
 	/* a 32-bit length limits the range: drop only the first half */
-	io_uring_prep_fadvise(sqe_get(), fd, 0, FILE_SIZE / 2,
+	io_uring_prep_fadvise(t_get_dirty_sqe(&ring), fd, 0, FILE_SIZE / 2,
 			      POSIX_FADV_DONTNEED);
-	ASSERT_EQ(run(), 0);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	ASSERT_EQ(resident(map, 0, FILE_SIZE / 2), 0);
 	ASSERT_EQ(resident(map, FILE_SIZE / 2, FILE_SIZE / 2), pages / 2);
 
 	/* fadvise64: a length over 4 GiB covers the rest of the file */
-	io_uring_prep_fadvise64(sqe_get(), fd, FILE_SIZE / 4, (off_t) 5 << 30,
-				POSIX_FADV_DONTNEED);
-	ASSERT_EQ(run(), 0);
+	io_uring_prep_fadvise64(t_get_dirty_sqe(&ring), fd, FILE_SIZE / 4,
+				(off_t) 5 << 30, POSIX_FADV_DONTNEED);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	ASSERT_EQ(resident(map, 0, FILE_SIZE), 0);
 
 	/* and the offset is honoured: WILLNEED for the second half only */
-	io_uring_prep_fadvise64(sqe_get(), fd, FILE_SIZE / 2,
+	io_uring_prep_fadvise64(t_get_dirty_sqe(&ring), fd, FILE_SIZE / 2,
 				(off_t) FILE_SIZE / 2, POSIX_FADV_WILLNEED);
-	ASSERT_EQ(run(), 0);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	if (!wait_resident(map, pages / 2))
 		t_fail("fadvise64 WILLNEED: %zu pages resident",
 		       resident(map, 0, FILE_SIZE));
 	ASSERT_EQ(resident(map, 0, FILE_SIZE / 4), 0);
 
-	io_uring_prep_fadvise(sqe_get(), fd, 0, 0, 12345);
-	ASSERT_EQ(run(), -EINVAL);
-	io_uring_prep_fadvise(sqe_get(), 9999, 0, 0, POSIX_FADV_NORMAL);
-	ASSERT_EQ(run(), -EBADF);
+	io_uring_prep_fadvise(t_get_dirty_sqe(&ring), fd, 0, 0, 12345);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
+	io_uring_prep_fadvise(t_get_dirty_sqe(&ring), 9999, 0, 0,
+			      POSIX_FADV_NORMAL);
+	ASSERT_EQ(t_submit_one(&ring), -EBADF);
 
 	munmap(map, FILE_SIZE);
 	close(fd);
@@ -162,17 +144,17 @@ static void test_madvise(void)
 	ASSERT_EQ(resident(mem, 0, len), 64);
 
 	/* DONTNEED over the first 16 pages: they read back as zeros */
-	io_uring_prep_madvise(sqe_get(), mem, (__u32) (16 * page),
+	io_uring_prep_madvise(t_get_dirty_sqe(&ring), mem, (__u32) (16 * page),
 			      MADV_DONTNEED);
-	ASSERT_EQ(run(), 0);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	ASSERT(all_zero(mem, 16 * (size_t) page));
 	ASSERT_EQ(mem[16 * page], 0xa5);
 
 	/* madvise64 over pages 32..63 only */
 	memset(mem, 0xa5, len);
-	io_uring_prep_madvise64(sqe_get(), mem + 32 * page, 32 * page,
-				MADV_DONTNEED);
-	ASSERT_EQ(run(), 0);
+	io_uring_prep_madvise64(t_get_dirty_sqe(&ring), mem + 32 * page,
+				32 * page, MADV_DONTNEED);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	/* (before reading them, which would map the zero page) */
 	ASSERT_EQ(resident(mem, 32 * (size_t) page, 32 * (size_t) page), 0);
 	ASSERT_EQ(resident(mem, 0, 32 * (size_t) page), 32);
@@ -180,13 +162,15 @@ static void test_madvise(void)
 	ASSERT(all_zero(mem + 32 * page, 32 * (size_t) page));
 
 	/* advice and alignment are checked by the kernel */
-	io_uring_prep_madvise(sqe_get(), mem, (__u32) page, 12345);
-	ASSERT_EQ(run(), -EINVAL);
-	io_uring_prep_madvise(sqe_get(), mem + 1, (__u32) page, MADV_DONTNEED);
-	ASSERT_EQ(run(), -EINVAL);
+	io_uring_prep_madvise(t_get_dirty_sqe(&ring), mem, (__u32) page, 12345);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
+	io_uring_prep_madvise(t_get_dirty_sqe(&ring), mem + 1, (__u32) page,
+			      MADV_DONTNEED);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 	/* harmless advice */
-	io_uring_prep_madvise64(sqe_get(), mem, (off_t) len, MADV_NORMAL);
-	ASSERT_EQ(run(), 0);
+	io_uring_prep_madvise64(t_get_dirty_sqe(&ring), mem, (off_t) len,
+				MADV_NORMAL);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 
 	munmap(mem, len);
 }

@@ -22,20 +22,12 @@ static struct io_uring ring;
 
 static int install(int slot, unsigned flags, bool fixed)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-	struct io_uring_cqe *cqe;
-	int res;
+	struct io_uring_sqe *sqe = t_get_dirty_sqe(&ring);
 
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
 	io_uring_prep_fixed_fd_install(sqe, slot, flags);
 	if (!fixed)
 		sqe->flags &= (__u8) ~IOSQE_FIXED_FILE;
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
+	return t_submit_one(&ring);
 }
 
 int main(void)

@@ -22,35 +22,14 @@
 
 static struct io_uring ring;
 
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
-	return sqe;
-}
-
-static int run_one(void)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
 /* Read 4096 bytes at off from fixed slot; returns the result. */
 static int read_slot(int slot, void *buf, size_t off)
 {
-	struct io_uring_sqe *sqe = sqe_get();
+	struct io_uring_sqe *sqe = t_get_dirty_sqe(&ring);
 
 	io_uring_prep_read(sqe, slot, buf, 4096, off);
 	sqe->flags |= IOSQE_FIXED_FILE;
-	return run_one();
+	return t_submit_one(&ring);
 }
 
 static void expect_slot(int slot, unsigned seed)
@@ -96,10 +75,10 @@ int main(void)
 
 	/* a write through slot 2 lands in file B */
 	memset(buf, 0x5a, sizeof(buf));
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_write(sqe, 2, buf, 100, 50);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	ASSERT_EQ(run_one(), 100);
+	ASSERT_EQ(t_submit_one(&ring), 100);
 	{
 		int fd = open(path[1], O_RDONLY);
 
@@ -116,11 +95,11 @@ int main(void)
 	 * behind the update, read slot 0: it must see C.
 	 */
 	upd[0] = fds[2];
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_files_update(sqe, upd, 1, 0);
 	sqe->flags |= IOSQE_IO_LINK;
 	io_uring_sqe_set_data64(sqe, 1);
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, 0, buf, 4096, 8192);
 	sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data64(sqe, 2);
@@ -138,8 +117,8 @@ int main(void)
 	/* two slots at once: SKIP keeps slot 1 empty, -1 empties slot 2 */
 	upd[0] = IORING_REGISTER_FILES_SKIP;
 	upd[1] = -1;
-	io_uring_prep_files_update(sqe_get(), upd, 2, 1);
-	ASSERT_EQ(run_one(), 2);
+	io_uring_prep_files_update(t_get_dirty_sqe(&ring), upd, 2, 1);
+	ASSERT_EQ(t_submit_one(&ring), 2);
 	ASSERT_EQ(read_slot(1, buf, 0), -EBADF);
 	ASSERT_EQ(read_slot(2, buf, 0), -EBADF);
 	expect_slot(0, SEED_C);
@@ -150,9 +129,9 @@ int main(void)
 	{
 		int fd = upd[0];
 
-		io_uring_prep_files_update(sqe_get(), upd, 1,
+		io_uring_prep_files_update(t_get_dirty_sqe(&ring), upd, 1,
 					   (int) IORING_FILE_INDEX_ALLOC);
-		ret = run_one();
+		ret = t_submit_one(&ring);
 		if (ret == -EINVAL)
 			t_skip("kernel lacks IORING_FILE_INDEX_ALLOC for "
 			       "FILES_UPDATE");
@@ -166,8 +145,8 @@ int main(void)
 
 	/* an update past the end of the table */
 	upd[0] = 0;
-	io_uring_prep_files_update(sqe_get(), upd, 1, 4);
-	ASSERT_EQ(run_one(), -EINVAL);
+	io_uring_prep_files_update(t_get_dirty_sqe(&ring), upd, 1, 4);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 
 	io_uring_queue_exit(&ring);
 	return T_EXIT_PASS;

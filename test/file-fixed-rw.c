@@ -21,27 +21,6 @@
 
 static struct io_uring ring;
 
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));	/* stale bits must not matter */
-	return sqe;
-}
-
-static int run_one(void)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
 /* The file as the test expects it to be; the registered buffers. */
 static unsigned char *model, *bufs[2];
 
@@ -88,34 +67,37 @@ int main(void)
 
 	/* write_fixed from the middle of buffer 0 */
 	fill(bufs[0] + 1000, 20000, 3);
-	io_uring_prep_write_fixed(sqe_get(), fd, bufs[0] + 1000, 20000, 4096,
-				  0);
-	ASSERT_EQ(run_one(), 20000);
+	io_uring_prep_write_fixed(t_get_dirty_sqe(&ring), fd, bufs[0] + 1000,
+				  20000, 4096, 0);
+	ASSERT_EQ(t_submit_one(&ring), 20000);
 	memcpy(model + 4096, bufs[0] + 1000, 20000);
 	check_disk(fd);
 
 	/* read_fixed into the tail of buffer 1 */
-	io_uring_prep_read_fixed(sqe_get(), fd, bufs[1] + BUF_SIZE - 8192,
-				 8192, 100000, 1);
-	ASSERT_EQ(run_one(), 8192);
+	io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), fd,
+				 bufs[1] + BUF_SIZE - 8192, 8192, 100000, 1);
+	ASSERT_EQ(t_submit_one(&ring), 8192);
 	ASSERT_MEM_EQ(bufs[1] + BUF_SIZE - 8192, model + 100000, 8192);
 
 	/* the write we did is what a fixed read now returns */
 	memset(bufs[1], 0, BUF_SIZE);
-	io_uring_prep_read_fixed(sqe_get(), fd, bufs[1], 20000, 4096, 1);
-	ASSERT_EQ(run_one(), 20000);
+	io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), fd, bufs[1], 20000,
+				 4096, 1);
+	ASSERT_EQ(t_submit_one(&ring), 20000);
 	ASSERT_MEM_EQ(bufs[1], bufs[0] + 1000, 20000);
 
 	/* an index that was never registered */
-	io_uring_prep_read_fixed(sqe_get(), fd, bufs[1], 4096, 0, 2);
-	ASSERT_EQ(run_one(), -EFAULT);
+	io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), fd, bufs[1], 4096, 0,
+				 2);
+	ASSERT_EQ(t_submit_one(&ring), -EFAULT);
 	/* buffer 0's index with buffer 1's address: outside the buffer */
-	io_uring_prep_write_fixed(sqe_get(), fd, bufs[1], 4096, 0, 0);
-	ASSERT_EQ(run_one(), -EFAULT);
+	io_uring_prep_write_fixed(t_get_dirty_sqe(&ring), fd, bufs[1], 4096, 0,
+				  0);
+	ASSERT_EQ(t_submit_one(&ring), -EFAULT);
 	/* running past the end of the registered buffer */
-	io_uring_prep_read_fixed(sqe_get(), fd, bufs[0] + BUF_SIZE - 100, 200,
-				 0, 0);
-	ASSERT_EQ(run_one(), -EFAULT);
+	io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), fd,
+				 bufs[0] + BUF_SIZE - 100, 200, 0, 0);
+	ASSERT_EQ(t_submit_one(&ring), -EFAULT);
 	check_disk(fd);
 
 	if (!t_op_supported(IORING_OP_WRITEV_FIXED) ||
@@ -133,8 +115,9 @@ int main(void)
 	iov[1].iov_len = 3000;
 	iov[2].iov_base = bufs[0] + 20000;
 	iov[2].iov_len = 7000;
-	io_uring_prep_writev_fixed(sqe_get(), fd, iov, 3, 150000, 0, 0);
-	ASSERT_EQ(run_one(), 15000);
+	io_uring_prep_writev_fixed(t_get_dirty_sqe(&ring), fd, iov, 3, 150000,
+				   0, 0);
+	ASSERT_EQ(t_submit_one(&ring), 15000);
 	memcpy(model + 150000, bufs[0] + 40000, 5000);
 	memcpy(model + 155000, bufs[0] + 10, 3000);
 	memcpy(model + 158000, bufs[0] + 20000, 7000);
@@ -146,26 +129,29 @@ int main(void)
 	iov[0].iov_len = 6000;
 	iov[1].iov_base = bufs[1] + 5;
 	iov[1].iov_len = 9000;
-	io_uring_prep_readv_fixed(sqe_get(), fd, iov, 2, 149000, 0, 1);
-	ASSERT_EQ(run_one(), 15000);
+	io_uring_prep_readv_fixed(t_get_dirty_sqe(&ring), fd, iov, 2, 149000, 0,
+				  1);
+	ASSERT_EQ(t_submit_one(&ring), 15000);
 	ASSERT_MEM_EQ(bufs[1] + 30000, model + 149000, 6000);
 	ASSERT_MEM_EQ(bufs[1] + 5, model + 155000, 9000);
 
 	/* flags reach the kernel as rw_flags: an unknown RWF_ bit is refused */
-	io_uring_prep_readv_fixed(sqe_get(), fd, iov, 1, 0, 0x40000000, 1);
-	ASSERT_EQ(run_one(), -EOPNOTSUPP);
+	io_uring_prep_readv_fixed(t_get_dirty_sqe(&ring), fd, iov, 1, 0,
+				  0x40000000, 1);
+	ASSERT_EQ(t_submit_one(&ring), -EOPNOTSUPP);
 
 	/* an iovec reaching outside its registered buffer */
 	iov[0].iov_base = bufs[0] + BUF_SIZE - 10;
 	iov[0].iov_len = 20;
-	io_uring_prep_writev_fixed(sqe_get(), fd, iov, 1, 0, 0, 0);
-	ASSERT_EQ(run_one(), -EFAULT);
+	io_uring_prep_writev_fixed(t_get_dirty_sqe(&ring), fd, iov, 1, 0, 0, 0);
+	ASSERT_EQ(t_submit_one(&ring), -EFAULT);
 	check_disk(fd);
 
 	/* with no buffers registered, fixed requests have nothing to use */
 	ASSERT_EQ(io_uring_unregister_buffers(&ring), 0);
-	io_uring_prep_read_fixed(sqe_get(), fd, bufs[0], 4096, 0, 0);
-	ASSERT_EQ(run_one(), -EFAULT);
+	io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), fd, bufs[0], 4096, 0,
+				 0);
+	ASSERT_EQ(t_submit_one(&ring), -EFAULT);
 
 	io_uring_queue_exit(&ring);
 	close(fd);

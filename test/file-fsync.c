@@ -21,29 +21,6 @@
 
 static struct io_uring ring;
 
-static struct io_uring_sqe *sqe_get(__u64 ud)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
-	/* the prep helpers leave user_data alone */
-	sqe->user_data = ud;
-	return sqe;
-}
-
-static int run_one(void)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
 int main(void)
 {
 	unsigned char data[16384], back[16384];
@@ -60,13 +37,13 @@ int main(void)
 	/* write -> fsync -> fdatasync, linked */
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (unsigned char) (i * 13 + 5);
-	sqe = sqe_get(1);
+	sqe = t_get_dirty_sqe_ud(&ring, 1);
 	io_uring_prep_write(sqe, fd, data, sizeof(data), 32768);
 	sqe->flags |= IOSQE_IO_LINK;
-	sqe = sqe_get(2);
+	sqe = t_get_dirty_sqe_ud(&ring, 2);
 	io_uring_prep_fsync(sqe, fd, 0);
 	sqe->flags |= IOSQE_IO_LINK;
-	sqe = sqe_get(3);
+	sqe = t_get_dirty_sqe_ud(&ring, 3);
 	io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
 	ASSERT_EQ(io_uring_submit(&ring), 3);
 	for (__u64 ud = 1; ud <= 3; ud++) {
@@ -87,36 +64,39 @@ int main(void)
 	close(fd2);
 
 	/* sync_file_range over the written range, then to end of file */
-	io_uring_prep_sync_file_range(sqe_get(4), fd, sizeof(data), 32768,
+	io_uring_prep_sync_file_range(t_get_dirty_sqe_ud(&ring, 4), fd,
+				      sizeof(data), 32768,
 				      SYNC_FILE_RANGE_WAIT_BEFORE |
 				      SYNC_FILE_RANGE_WRITE |
 				      SYNC_FILE_RANGE_WAIT_AFTER);
-	ASSERT_EQ(run_one(), 0);
-	io_uring_prep_sync_file_range(sqe_get(5), fd, 0, 4096,
+	ASSERT_EQ(t_submit_one(&ring), 0);
+	io_uring_prep_sync_file_range(t_get_dirty_sqe_ud(&ring, 5), fd, 0, 4096,
 				      SYNC_FILE_RANGE_WRITE);
-	ASSERT_EQ(run_one(), 0);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 
 	/* the flag words are the kernel's to check */
-	io_uring_prep_fsync(sqe_get(6), fd, 1U << 4);
-	ASSERT_EQ(run_one(), -EINVAL);
-	io_uring_prep_sync_file_range(sqe_get(7), fd, 0, 0, 1 << 8);
-	ASSERT_EQ(run_one(), -EINVAL);
+	io_uring_prep_fsync(t_get_dirty_sqe_ud(&ring, 6), fd, 1U << 4);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
+	io_uring_prep_sync_file_range(t_get_dirty_sqe_ud(&ring, 7), fd, 0, 0,
+				      1 << 8);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 
 	/* descriptors */
-	io_uring_prep_fsync(sqe_get(8), 9999, 0);
-	ASSERT_EQ(run_one(), -EBADF);
-	io_uring_prep_fsync(sqe_get(9), 9999, IORING_FSYNC_DATASYNC);
-	ASSERT_EQ(run_one(), -EBADF);
-	io_uring_prep_sync_file_range(sqe_get(10), 9999, 0, 0,
+	io_uring_prep_fsync(t_get_dirty_sqe_ud(&ring, 8), 9999, 0);
+	ASSERT_EQ(t_submit_one(&ring), -EBADF);
+	io_uring_prep_fsync(t_get_dirty_sqe_ud(&ring, 9), 9999,
+			    IORING_FSYNC_DATASYNC);
+	ASSERT_EQ(t_submit_one(&ring), -EBADF);
+	io_uring_prep_sync_file_range(t_get_dirty_sqe_ud(&ring, 10), 9999, 0, 0,
 				      SYNC_FILE_RANGE_WRITE);
-	ASSERT_EQ(run_one(), -EBADF);
+	ASSERT_EQ(t_submit_one(&ring), -EBADF);
 	ASSERT_EQ(pipe(p), 0);
-	io_uring_prep_fsync(sqe_get(11), p[1], 0);
-	ASSERT_EQ(run_one(), -EINVAL);
+	io_uring_prep_fsync(t_get_dirty_sqe_ud(&ring, 11), p[1], 0);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 	/* sync_file_range on a pipe: ESPIPE, as for the system call */
-	io_uring_prep_sync_file_range(sqe_get(12), p[1], 0, 0,
+	io_uring_prep_sync_file_range(t_get_dirty_sqe_ud(&ring, 12), p[1], 0, 0,
 				      SYNC_FILE_RANGE_WRITE);
-	ASSERT_EQ(run_one(), -ESPIPE);
+	ASSERT_EQ(t_submit_one(&ring), -ESPIPE);
 	close(p[0]);
 	close(p[1]);
 

@@ -21,18 +21,10 @@ static struct io_uring ring;
 
 static int do_ftruncate(int fd, loff_t len)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-	struct io_uring_cqe *cqe;
-	int res;
+	struct io_uring_sqe *sqe = t_get_dirty_sqe(&ring);
 
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
 	io_uring_prep_ftruncate(sqe, fd, len);
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
+	return t_submit_one(&ring);
 }
 
 static off_t size_of(int fd)

@@ -29,16 +29,6 @@
 
 static struct io_uring ring;
 
-static struct io_uring_sqe *sqe_get(__u64 ud)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
-	sqe->user_data = ud;	/* the prep helpers leave user_data alone */
-	return sqe;
-}
-
 /* The prep helpers clear sqe->flags; set the link flag afterwards. */
 static void link_it(struct io_uring_sqe *sqe, unsigned link)
 {
@@ -75,26 +65,26 @@ int main(void)
 	memset(data, 0x3c, sizeof(data));
 
 	/* write -> fsync -> read */
-	sqe = sqe_get(1);
+	sqe = t_get_dirty_sqe_ud(&ring, 1);
 	io_uring_prep_write(sqe, fd, data, sizeof(data), 8192);
 	link_it(sqe, IOSQE_IO_LINK);
-	sqe = sqe_get(2);
+	sqe = t_get_dirty_sqe_ud(&ring, 2);
 	io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
 	link_it(sqe, IOSQE_IO_LINK);
-	sqe = sqe_get(3);
+	sqe = t_get_dirty_sqe_ud(&ring, 3);
 	io_uring_prep_read(sqe, fd, back, sizeof(back), 8192);
 	expect(3, 1, (const int[]) { 4096, 0, 4096 });
 	ASSERT_MEM_EQ(back, data, sizeof(data));
 
 	/* write(read-only fd) -> write -> ftruncate: the last two cancelled */
 	memset(data, 0x77, sizeof(data));
-	sqe = sqe_get(10);
+	sqe = t_get_dirty_sqe_ud(&ring, 10);
 	io_uring_prep_write(sqe, rofd, data, sizeof(data), 0);
 	link_it(sqe, IOSQE_IO_LINK);
-	sqe = sqe_get(11);
+	sqe = t_get_dirty_sqe_ud(&ring, 11);
 	io_uring_prep_write(sqe, fd, data, sizeof(data), 0);
 	link_it(sqe, IOSQE_IO_LINK);
-	sqe = sqe_get(12);
+	sqe = t_get_dirty_sqe_ud(&ring, 12);
 	if (t_op_supported(IORING_OP_FTRUNCATE))
 		io_uring_prep_ftruncate(sqe, fd, 100);
 	else
@@ -106,10 +96,10 @@ int main(void)
 	ASSERT_EQ(t_check_fill(back, sizeof(back), 0, SEED), sizeof(back));
 
 	/* fadvise(unknown advice) -> fallocate: the allocation never happens */
-	sqe = sqe_get(15);
+	sqe = t_get_dirty_sqe_ud(&ring, 15);
 	io_uring_prep_fadvise(sqe, fd, 0, 0, 12345);
 	link_it(sqe, IOSQE_IO_LINK);
-	sqe = sqe_get(16);
+	sqe = t_get_dirty_sqe_ud(&ring, 16);
 	io_uring_prep_fallocate(sqe, fd, 0, 0, 4 * FILE_SIZE);
 	expect(2, 15, (const int[]) { -EINVAL, -ECANCELED });
 	ASSERT_EQ(fstat(fd, &st), 0);
@@ -120,23 +110,23 @@ int main(void)
 	 * submitted, so the whole chain, even the read before it, is
 	 * cancelled.
 	 */
-	sqe = sqe_get(20);
+	sqe = t_get_dirty_sqe_ud(&ring, 20);
 	io_uring_prep_read(sqe, fd, back, sizeof(back), 0);
 	link_it(sqe, IOSQE_IO_LINK);
-	sqe = sqe_get(21);
+	sqe = t_get_dirty_sqe_ud(&ring, 21);
 	io_uring_prep_fsync(sqe, fd, 1U << 7);
 	link_it(sqe, IOSQE_IO_LINK);
-	sqe = sqe_get(22);
+	sqe = t_get_dirty_sqe_ud(&ring, 22);
 	io_uring_prep_write(sqe, fd, data, sizeof(data), 0);
 	expect(3, 20, (const int[]) { -ECANCELED, -EINVAL, -ECANCELED });
 	ASSERT_EQ(pread(fd, back, sizeof(back), 0), (ssize_t) sizeof(back));
 	ASSERT_EQ(t_check_fill(back, sizeof(back), 0, SEED), sizeof(back));
 
 	/* a hard link carries on past the failure */
-	sqe = sqe_get(30);
+	sqe = t_get_dirty_sqe_ud(&ring, 30);
 	io_uring_prep_write(sqe, rofd, data, sizeof(data), 0);
 	link_it(sqe, IOSQE_IO_HARDLINK);
-	sqe = sqe_get(31);
+	sqe = t_get_dirty_sqe_ud(&ring, 31);
 	io_uring_prep_write(sqe, fd, data, sizeof(data), 0);
 	expect(2, 30, (const int[]) { -EBADF, 4096 });
 	ASSERT_EQ(pread(fd, back, sizeof(back), 0), (ssize_t) sizeof(back));

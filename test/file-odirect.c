@@ -27,27 +27,6 @@
 static struct io_uring ring;
 static unsigned char *buf, *wbuf;	/* reachable if we skip */
 
-static int run_one(void)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
-	return sqe;
-}
-
 static char path[4096];
 
 /* A directory, not tmpfs, where an O_DIRECT open works. */
@@ -111,8 +90,8 @@ int main(void)
 
 	/* plain read */
 	memset(buf, 0, FILE_SIZE);
-	io_uring_prep_read(sqe_get(), dfd, buf, 65536, 16384);
-	ASSERT_EQ(run_one(), 65536);
+	io_uring_prep_read(t_get_dirty_sqe(&ring), dfd, buf, 65536, 16384);
+	ASSERT_EQ(t_submit_one(&ring), 65536);
 	ASSERT_EQ(t_check_fill(buf, 65536, 16384, SEED), 65536);
 
 	/* fixed buffers */
@@ -126,8 +105,9 @@ int main(void)
 	ASSERT_EQ(ret, 0);
 
 	memset(buf, 0, FILE_SIZE);
-	io_uring_prep_read_fixed(sqe_get(), dfd, buf + 8192, 32768, 4096, 0);
-	ASSERT_EQ(run_one(), 32768);
+	io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), dfd, buf + 8192, 32768,
+				 4096, 0);
+	ASSERT_EQ(t_submit_one(&ring), 32768);
 	ASSERT_EQ(t_check_fill(buf + 8192, 32768, 4096, SEED), 32768);
 
 	if (t_op_supported(IORING_OP_READV_FIXED)) {
@@ -136,8 +116,9 @@ int main(void)
 		iov[0].iov_len = 8192;
 		iov[1].iov_base = buf;
 		iov[1].iov_len = 4096;
-		io_uring_prep_readv_fixed(sqe_get(), dfd, iov, 2, 131072, 0, 0);
-		ASSERT_EQ(run_one(), 12288);
+		io_uring_prep_readv_fixed(t_get_dirty_sqe(&ring), dfd, iov, 2,
+					  131072, 0, 0);
+		ASSERT_EQ(t_submit_one(&ring), 12288);
 		ASSERT_EQ(t_check_fill(buf + 65536, 8192, 131072, SEED), 8192);
 		ASSERT_EQ(t_check_fill(buf, 4096, 131072 + 8192, SEED), 4096);
 	}
@@ -145,8 +126,9 @@ int main(void)
 	/* an O_DIRECT fixed write, then read back through the page cache */
 	for (int i = 0; i < 65536; i++)
 		wbuf[i] = (unsigned char) (i ^ (i >> 9) ^ 0x5c);
-	io_uring_prep_write_fixed(sqe_get(), dfd, wbuf, 65536, 65536, 1);
-	ASSERT_EQ(run_one(), 65536);
+	io_uring_prep_write_fixed(t_get_dirty_sqe(&ring), dfd, wbuf, 65536,
+				  65536, 1);
+	ASSERT_EQ(t_submit_one(&ring), 65536);
 	{
 		unsigned char *back = malloc(65536);
 		int bfd;
@@ -168,13 +150,15 @@ int main(void)
 	/* misalignment, when the file system has a requirement to break */
 	if (statx(dfd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &stx) == 0 &&
 	    (stx.stx_mask & STATX_DIOALIGN) && stx.stx_dio_mem_align > 1) {
-		io_uring_prep_read(sqe_get(), dfd, buf + 1, 4096, 0);
-		ASSERT_EQ(run_one(), -EINVAL);
+		io_uring_prep_read(t_get_dirty_sqe(&ring), dfd, buf + 1, 4096,
+				   0);
+		ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 	}
 	if (statx(dfd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &stx) == 0 &&
 	    (stx.stx_mask & STATX_DIOALIGN) && stx.stx_dio_offset_align > 1) {
-		io_uring_prep_read_fixed(sqe_get(), dfd, buf, 4096, 1, 0);
-		ASSERT_EQ(run_one(), -EINVAL);
+		io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), dfd, buf, 4096,
+					 1, 0);
+		ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 	}
 
 	close(dfd);

@@ -19,35 +19,14 @@
 
 static struct io_uring ring;
 
-static int run_one(void)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
-	return sqe;
-}
-
 static void test_normal(void)
 {
 	char buf[32];
 	int fds[2] = { -1, -1 }, nfds;
 
 	nfds = t_count_fds();
-	io_uring_prep_pipe(sqe_get(), fds, 0);
-	ASSERT_EQ(run_one(), 0);
+	io_uring_prep_pipe(t_get_dirty_sqe(&ring), fds, 0);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	ASSERT_GE(fds[0], 0);
 	ASSERT_GE(fds[1], 0);
 	ASSERT_NE(fds[0], fds[1]);
@@ -63,8 +42,8 @@ static void test_normal(void)
 	close(fds[1]);
 
 	/* flags */
-	io_uring_prep_pipe(sqe_get(), fds, O_CLOEXEC | O_NONBLOCK);
-	ASSERT_EQ(run_one(), 0);
+	io_uring_prep_pipe(t_get_dirty_sqe(&ring), fds, O_CLOEXEC | O_NONBLOCK);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	ASSERT(fcntl(fds[0], F_GETFD) & FD_CLOEXEC);
 	ASSERT(fcntl(fds[1], F_GETFD) & FD_CLOEXEC);
 	ASSERT(fcntl(fds[0], F_GETFL) & O_NONBLOCK);
@@ -74,10 +53,10 @@ static void test_normal(void)
 	close(fds[1]);
 
 	/* unknown flag; unwritable array: nothing is left behind */
-	io_uring_prep_pipe(sqe_get(), fds, O_APPEND);
-	ASSERT_EQ(run_one(), -EINVAL);
-	io_uring_prep_pipe(sqe_get(), (int *) 8, 0);
-	ASSERT_EQ(run_one(), -EFAULT);
+	io_uring_prep_pipe(t_get_dirty_sqe(&ring), fds, O_APPEND);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
+	io_uring_prep_pipe(t_get_dirty_sqe(&ring), (int *) 8, 0);
+	ASSERT_EQ(t_submit_one(&ring), -EFAULT);
 	ASSERT_EQ(t_count_fds(), nfds);
 }
 
@@ -88,14 +67,14 @@ static void check_direct_pair(int rslot, int wslot, const char *msg)
 	size_t len = strlen(msg);
 	char buf[64];
 
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_write(sqe, wslot, msg, (unsigned) len, 0);
 	sqe->flags |= IOSQE_FIXED_FILE;
-	ASSERT_EQ(run_one(), (int) len);
-	sqe = sqe_get();
+	ASSERT_EQ(t_submit_one(&ring), (int) len);
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, rslot, buf, sizeof(buf), 0);
 	sqe->flags |= IOSQE_FIXED_FILE;
-	ASSERT_EQ(run_one(), (int) len);
+	ASSERT_EQ(t_submit_one(&ring), (int) len);
 	ASSERT_MEM_EQ(buf, msg, len);
 }
 
@@ -109,23 +88,24 @@ static void test_direct(void)
 
 	/* slots 2 (read) and 3 (write) */
 	fds[0] = fds[1] = -1;
-	io_uring_prep_pipe_direct(sqe_get(), fds, 0, 2);
-	ASSERT_EQ(run_one(), 0);
+	io_uring_prep_pipe_direct(t_get_dirty_sqe(&ring), fds, 0, 2);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	ASSERT_EQ(t_count_fds(), nfds);
 	check_direct_pair(2, 3, "through fixed slots 2 and 3");
 	/* the write end is slot 3, not slot 2 */
 	{
-		struct io_uring_sqe *sqe = sqe_get();
+		struct io_uring_sqe *sqe = t_get_dirty_sqe(&ring);
 
 		io_uring_prep_write(sqe, 2, "x", 1, 0);
 		sqe->flags |= IOSQE_FIXED_FILE;
-		ASSERT_EQ(run_one(), -EBADF);
+		ASSERT_EQ(t_submit_one(&ring), -EBADF);
 	}
 
 	/* any free slots: the kernel says which */
 	fds[0] = fds[1] = -1;
-	io_uring_prep_pipe_direct(sqe_get(), fds, 0, IORING_FILE_INDEX_ALLOC);
-	ASSERT_EQ(run_one(), 0);
+	io_uring_prep_pipe_direct(t_get_dirty_sqe(&ring), fds, 0,
+				  IORING_FILE_INDEX_ALLOC);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	ASSERT_GE(fds[0], 0);
 	ASSERT_LT(fds[0], 8);
 	ASSERT_GE(fds[1], 0);
@@ -138,11 +118,11 @@ static void test_direct(void)
 	ASSERT_EQ(t_count_fds(), nfds);
 
 	/* slot 7 would put the write end at 8, past the table */
-	io_uring_prep_pipe_direct(sqe_get(), fds, 0, 7);
-	ASSERT_EQ(run_one(), -EINVAL);
+	io_uring_prep_pipe_direct(t_get_dirty_sqe(&ring), fds, 0, 7);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 	/* close-on-exec means nothing for a slot */
-	io_uring_prep_pipe_direct(sqe_get(), fds, O_CLOEXEC, 0);
-	ASSERT_EQ(run_one(), -EINVAL);
+	io_uring_prep_pipe_direct(t_get_dirty_sqe(&ring), fds, O_CLOEXEC, 0);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 	ASSERT_EQ(t_count_fds(), nfds);
 
 	ASSERT_EQ(io_uring_unregister_files(&ring), 0);

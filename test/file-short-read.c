@@ -20,27 +20,6 @@
 static struct io_uring ring;
 static unsigned char *buf;	/* file scope: still reachable on skip */
 
-static int run_one(void)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
-	return sqe;
-}
-
 int main(void)
 {
 	struct iovec reg, iov[3];
@@ -60,24 +39,26 @@ int main(void)
 	ASSERT_EQ(ret, 0);
 
 	/* read: 4096 at 8192 of a 10000-byte file -> 1808 */
-	io_uring_prep_read(sqe_get(), fd, buf, 4096, 8192);
-	ASSERT_EQ(run_one(), FILE_SIZE - 8192);
+	io_uring_prep_read(t_get_dirty_sqe(&ring), fd, buf, 4096, 8192);
+	ASSERT_EQ(t_submit_one(&ring), FILE_SIZE - 8192);
 	ASSERT_EQ(t_check_fill(buf, FILE_SIZE - 8192, 8192, SEED),
 		  FILE_SIZE - 8192);
-	io_uring_prep_read(sqe_get(), fd, buf, 4096, FILE_SIZE);
-	ASSERT_EQ(run_one(), 0);
-	io_uring_prep_read(sqe_get(), fd, buf, 4096, 1 << 20);
-	ASSERT_EQ(run_one(), 0);
+	io_uring_prep_read(t_get_dirty_sqe(&ring), fd, buf, 4096, FILE_SIZE);
+	ASSERT_EQ(t_submit_one(&ring), 0);
+	io_uring_prep_read(t_get_dirty_sqe(&ring), fd, buf, 4096, 1 << 20);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 
 	/* read_fixed: same story */
 	memset(buf, 0, 16384);
-	io_uring_prep_read_fixed(sqe_get(), fd, buf + 100, 5000, 7000, 0);
-	ASSERT_EQ(run_one(), FILE_SIZE - 7000);
+	io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), fd, buf + 100, 5000,
+				 7000, 0);
+	ASSERT_EQ(t_submit_one(&ring), FILE_SIZE - 7000);
 	ASSERT_EQ(t_check_fill(buf + 100, FILE_SIZE - 7000, 7000, SEED),
 		  FILE_SIZE - 7000);
 	ASSERT_EQ(buf[100 + FILE_SIZE - 7000], 0);	/* nothing beyond */
-	io_uring_prep_read_fixed(sqe_get(), fd, buf, 5000, FILE_SIZE, 0);
-	ASSERT_EQ(run_one(), 0);
+	io_uring_prep_read_fixed(t_get_dirty_sqe(&ring), fd, buf, 5000,
+				 FILE_SIZE, 0);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 
 	/* vectored: the short count spans iovecs */
 	memset(buf, 0, 16384);
@@ -85,20 +66,21 @@ int main(void)
 		iov[i].iov_base = buf + i * 5000;
 		iov[i].iov_len = 4096;
 	}
-	io_uring_prep_readv(sqe_get(), fd, iov, 3, 4096);
-	ASSERT_EQ(run_one(), FILE_SIZE - 4096);		/* 5904 */
+	io_uring_prep_readv(t_get_dirty_sqe(&ring), fd, iov, 3, 4096);
+	ASSERT_EQ(t_submit_one(&ring), FILE_SIZE - 4096);	/* 5904 */
 	ASSERT_EQ(t_check_fill(buf, 4096, 4096, SEED), 4096);
 	ASSERT_EQ(t_check_fill(buf + 5000, 1808, 8192, SEED), 1808);
 	ASSERT_EQ(buf[5000 + 1808], 0);
 	ASSERT_EQ(buf[10000], 0);
 	if (t_op_supported(IORING_OP_READV_FIXED)) {
 		memset(buf, 0, 16384);
-		io_uring_prep_readv_fixed(sqe_get(), fd, iov, 3, 4096, 0, 0);
-		ASSERT_EQ(run_one(), FILE_SIZE - 4096);
+		io_uring_prep_readv_fixed(t_get_dirty_sqe(&ring), fd, iov, 3,
+					  4096, 0, 0);
+		ASSERT_EQ(t_submit_one(&ring), FILE_SIZE - 4096);
 		ASSERT_EQ(t_check_fill(buf + 5000, 1808, 8192, SEED), 1808);
-		io_uring_prep_readv_fixed(sqe_get(), fd, iov, 3, FILE_SIZE, 0,
-					  0);
-		ASSERT_EQ(run_one(), 0);
+		io_uring_prep_readv_fixed(t_get_dirty_sqe(&ring), fd, iov, 3,
+					  FILE_SIZE, 0, 0);
+		ASSERT_EQ(t_submit_one(&ring), 0);
 	}
 
 	/* the file position: 4096, 4096, 1808, then 0 and 0 */
@@ -107,9 +89,9 @@ int main(void)
 		static const int want[] = { 4096, 4096, 1808, 0, 0 };
 
 		for (int i = 0; i < 5; i++) {
-			io_uring_prep_read(sqe_get(), fd, buf, 4096,
-					   (__u64) -1);
-			ASSERT_EQ(run_one(), want[i]);
+			io_uring_prep_read(t_get_dirty_sqe(&ring), fd, buf,
+					   4096, (__u64) -1);
+			ASSERT_EQ(t_submit_one(&ring), want[i]);
 			if (want[i])
 				ASSERT_EQ(t_check_fill(buf, (size_t) want[i],
 						       (size_t) i * 4096, SEED),

@@ -21,28 +21,6 @@
 
 static struct io_uring ring;
 
-static struct io_uring_sqe *sqe_get(__u64 ud)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	memset(sqe, 0xff, sizeof(*sqe));
-	sqe->user_data = ud;
-	return sqe;
-}
-
-static int run_one(void)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
 /* dst must hold src's pattern from src_off at dst_off, zeros elsewhere. */
 static void check_copy(int dst, size_t dst_off, size_t src_off, size_t len)
 {
@@ -64,11 +42,13 @@ static void test_splice(int src, int dst)
 	ASSERT_EQ(pipe(p), 0);
 
 	/* 20000 bytes of src from 4096 into the pipe */
-	io_uring_prep_splice(sqe_get(1), src, 4096, p[1], -1, 20000, 0);
-	ASSERT_EQ(run_one(), 20000);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 1), src, 4096, p[1], -1,
+			     20000, 0);
+	ASSERT_EQ(t_submit_one(&ring), 20000);
 	/* and out again to dst at 1000 */
-	io_uring_prep_splice(sqe_get(2), p[0], -1, dst, 1000, 20000, 0);
-	ASSERT_EQ(run_one(), 20000);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 2), p[0], -1, dst, 1000,
+			     20000, 0);
+	ASSERT_EQ(t_submit_one(&ring), 20000);
 	check_copy(dst, 1000, 4096, 20000);
 	ASSERT_EQ(lseek(src, 0, SEEK_CUR), 0);
 	ASSERT_EQ(lseek(dst, 0, SEEK_CUR), 0);
@@ -77,11 +57,13 @@ static void test_splice(int src, int dst)
 	ASSERT_EQ(ftruncate(dst, 0), 0);
 	ASSERT_EQ(lseek(src, 50000, SEEK_SET), 50000);
 	ASSERT_EQ(lseek(dst, 300, SEEK_SET), 300);
-	io_uring_prep_splice(sqe_get(3), src, -1, p[1], -1, 777, 0);
-	ASSERT_EQ(run_one(), 777);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 3), src, -1, p[1], -1,
+			     777, 0);
+	ASSERT_EQ(t_submit_one(&ring), 777);
 	ASSERT_EQ(lseek(src, 0, SEEK_CUR), 50777);
-	io_uring_prep_splice(sqe_get(4), p[0], -1, dst, -1, 777, 0);
-	ASSERT_EQ(run_one(), 777);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 4), p[0], -1, dst, -1,
+			     777, 0);
+	ASSERT_EQ(t_submit_one(&ring), 777);
 	ASSERT_EQ(lseek(dst, 0, SEEK_CUR), 300 + 777);
 	check_copy(dst, 300, 50000, 777);
 	ASSERT_EQ(lseek(src, 0, SEEK_SET), 0);
@@ -93,11 +75,11 @@ static void test_splice(int src, int dst)
 		struct io_uring_sqe *sqe;
 		struct io_uring_cqe *cqe;
 
-		sqe = sqe_get(5);
+		sqe = t_get_dirty_sqe_ud(&ring, 5);
 		io_uring_prep_splice(sqe, src, 65536, p[1], -1, 30000, 0);
 		sqe->flags |= IOSQE_IO_LINK;
 		sqe->user_data = 5;
-		sqe = sqe_get(6);
+		sqe = t_get_dirty_sqe_ud(&ring, 6);
 		io_uring_prep_splice(sqe, p[0], -1, dst, 0, 30000, 0);
 		ASSERT_EQ(io_uring_submit(&ring), 2);
 		for (__u64 ud = 5; ud <= 6; ud++) {
@@ -110,14 +92,17 @@ static void test_splice(int src, int dst)
 	check_copy(dst, 0, 65536, 30000);
 
 	/* a splice from beyond EOF moves nothing */
-	io_uring_prep_splice(sqe_get(7), src, FILE_SIZE, p[1], -1, 100, 0);
-	ASSERT_EQ(run_one(), 0);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 7), src, FILE_SIZE, p[1],
+			     -1, 100, 0);
+	ASSERT_EQ(t_submit_one(&ring), 0);
 	/* neither end a pipe */
-	io_uring_prep_splice(sqe_get(8), src, 0, dst, 0, 100, 0);
-	ASSERT_EQ(run_one(), -EINVAL);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 8), src, 0, dst, 0, 100,
+			     0);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 	/* unknown flag bit */
-	io_uring_prep_splice(sqe_get(9), src, 0, p[1], -1, 100, 1U << 20);
-	ASSERT_EQ(run_one(), -EINVAL);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 9), src, 0, p[1], -1,
+			     100, 1U << 20);
+	ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 
 	close(p[0]);
 	close(p[1]);
@@ -133,16 +118,17 @@ static void test_fixed_in(int src, int dst)
 	ASSERT_EQ(ftruncate(dst, 0), 0);
 
 	/* input: slot 0 of the fixed table */
-	io_uring_prep_splice(sqe_get(10), 0, 8192, p[1], -1, 5000,
-			     SPLICE_F_FD_IN_FIXED);
-	ASSERT_EQ(run_one(), 5000);
-	io_uring_prep_splice(sqe_get(11), p[0], -1, dst, 0, 5000, 0);
-	ASSERT_EQ(run_one(), 5000);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 10), 0, 8192, p[1], -1,
+			     5000, SPLICE_F_FD_IN_FIXED);
+	ASSERT_EQ(t_submit_one(&ring), 5000);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 11), p[0], -1, dst, 0,
+			     5000, 0);
+	ASSERT_EQ(t_submit_one(&ring), 5000);
 	check_copy(dst, 0, 8192, 5000);
 	/* an empty/missing slot */
-	io_uring_prep_splice(sqe_get(12), 1, 0, p[1], -1, 5000,
-			     SPLICE_F_FD_IN_FIXED);
-	ASSERT_EQ(run_one(), -EBADF);
+	io_uring_prep_splice(t_get_dirty_sqe_ud(&ring, 12), 1, 0, p[1], -1,
+			     5000, SPLICE_F_FD_IN_FIXED);
+	ASSERT_EQ(t_submit_one(&ring), -EBADF);
 
 	ASSERT_EQ(io_uring_unregister_files(&ring), 0);
 	close(p[0]);
@@ -159,8 +145,9 @@ static void test_tee(void)
 	ASSERT_EQ(pipe(p2), 0);
 	ASSERT_EQ(write(p1[1], msg, sizeof(msg)), (ssize_t) sizeof(msg));
 
-	io_uring_prep_tee(sqe_get(20), p1[0], p2[1], sizeof(msg), 0);
-	ASSERT_EQ(run_one(), (int) sizeof(msg));
+	io_uring_prep_tee(t_get_dirty_sqe_ud(&ring, 20), p1[0], p2[1],
+			  sizeof(msg), 0);
+	ASSERT_EQ(t_submit_one(&ring), (int) sizeof(msg));
 
 	/* both pipes now hold the message */
 	ASSERT_EQ(read(p2[0], b, sizeof(b)), (ssize_t) sizeof(msg));
@@ -170,8 +157,8 @@ static void test_tee(void)
 
 	/* a partial tee: only the first 10 bytes */
 	ASSERT_EQ(write(p1[1], msg, sizeof(msg)), (ssize_t) sizeof(msg));
-	io_uring_prep_tee(sqe_get(21), p1[0], p2[1], 10, 0);
-	ASSERT_EQ(run_one(), 10);
+	io_uring_prep_tee(t_get_dirty_sqe_ud(&ring, 21), p1[0], p2[1], 10, 0);
+	ASSERT_EQ(t_submit_one(&ring), 10);
 	ASSERT_EQ(read(p2[0], b, sizeof(b)), 10);
 	ASSERT_MEM_EQ(b, msg, 10);
 
@@ -180,8 +167,9 @@ static void test_tee(void)
 		int fd = open("/dev/null", O_WRONLY);
 
 		ASSERT_GE(fd, 0);
-		io_uring_prep_tee(sqe_get(22), p1[0], fd, 10, 0);
-		ASSERT_EQ(run_one(), -EINVAL);
+		io_uring_prep_tee(t_get_dirty_sqe_ud(&ring, 22), p1[0], fd, 10,
+				  0);
+		ASSERT_EQ(t_submit_one(&ring), -EINVAL);
 		close(fd);
 	}
 

@@ -180,15 +180,6 @@ static size_t align_page(size_t v)
 	return (v + page - 1) & ~(page - 1);
 }
 
-static unsigned roundup_pow2(unsigned v)
-{
-	unsigned r = 1;
-
-	while (r < v)
-		r <<= 1;
-	return r;
-}
-
 /*
  * Pages in the region at off of a kernel-allocated ring. Linux 6.18 maps
  * at most the region's pages into a longer mapping and leaves the rest
@@ -915,11 +906,11 @@ static bool geometry(unsigned entries, unsigned flags, unsigned cq,
 
 	if (!entries || (entries > 32768 && !(flags & IORING_SETUP_CLAMP)))
 		return false;
-	sq = roundup_pow2(entries > 32768 ? 32768 : entries);
+	sq = t_roundup_pow2(entries > 32768 ? 32768 : entries);
 	if (flags & IORING_SETUP_CQSIZE) {
 		if (!cq || (cq > 65536 && !(flags & IORING_SETUP_CLAMP)))
 			return false;
-		cq = roundup_pow2(cq > 65536 ? 65536 : cq);
+		cq = t_roundup_pow2(cq > 65536 ? 65536 : cq);
 		if (cq < sq)
 			return false;
 	} else {
@@ -1028,7 +1019,7 @@ static void add_samples(unsigned flags, unsigned idx, bool every)
 		if (!every && THIN > 1 && (idx + e) % THIN)
 			continue;
 		unsigned entries = entry_samples[e];
-		unsigned sq = roundup_pow2(entries > 32768 ? 32768 : entries);
+		unsigned sq = t_roundup_pow2(entries > 32768 ? 32768 : entries);
 		unsigned cqs[8], n, s2, c2;
 
 		if (!(flags & IORING_SETUP_CQSIZE)) {
@@ -1131,7 +1122,7 @@ int main(int argc, char **argv)
 			 * a third of them under a sanitizer).
 			 */
 			unsigned e = entry_samples[m % NR_ENTRY_SAMPLES];
-			unsigned sq = roundup_pow2(e > 32768 ? 32768 : e);
+			unsigned sq = t_roundup_pow2(e > 32768 ? 32768 : e);
 			unsigned cqs[8], n = cq_samples(sq, cqs);
 
 			unsigned cq = cqs[(m / NR_ENTRY_SAMPLES) % n];

@@ -23,15 +23,6 @@ static size_t align_page(size_t v)
 	return (v + page - 1) & ~(page - 1);
 }
 
-static unsigned roundup_pow2(unsigned v)
-{
-	unsigned r = 1;
-
-	while (r < v)
-		r <<= 1;
-	return r;
-}
-
 /* Pages of the region at off in the ring fd, up to max_pages. */
 static size_t region_pages(int fd, off_t off, size_t max_pages)
 {
@@ -151,7 +142,7 @@ int main(void)
 		/* SQE128 adds exactly the doubled SQE array. */
 		if (!(flags & IORING_SETUP_SQE128))
 			for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-				unsigned e = sizes[i], sq = roundup_pow2(e);
+				unsigned e = sizes[i], sq = t_roundup_pow2(e);
 				ssize_t small = msize(e, flags, 4 * sq);
 				ssize_t big = msize(e, flags | IORING_SETUP_SQE128,
 						    4 * sq);
@@ -167,7 +158,7 @@ int main(void)
 		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 			cross_check(sizes[i], flags,
 				    flags & IORING_SETUP_CQSIZE ?
-				    4 * roundup_pow2(sizes[i]) : 0);
+				    4 * t_roundup_pow2(sizes[i]) : 0);
 		if (flags & IORING_SETUP_CQSIZE) {
 			cross_check(8, flags, 8);
 			cross_check(8, flags, 65536);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * io_uring_prep_send_bundle (6.10, IORING_FEAT_RECVSEND_BUNDLE): one SEND
- * takes several consecutive buffers from a provided-buffer ring (filled by
- * hand here) and sends them as one stream of bytes. cqe->res is the total,
- * the CQE names the first buffer used, the receiver sees the buffers'
- * contents back to back; a len caps the bundle; an empty ring gives
- * -ENOBUFS; a bundle without IOSQE_BUFFER_SELECT sends nothing.
+ * takes several consecutive buffers from a provided-buffer ring (filled
+ * with io_uring_buf_ring_add) and sends them as one stream of bytes.
+ * cqe->res is the total, the CQE names the first buffer used, the receiver
+ * sees the buffers' contents back to back; a len caps the bundle; an empty
+ * ring gives -ENOBUFS; a bundle without IOSQE_BUFFER_SELECT sends nothing.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,61 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 #include "test.h"
+#include "net.h"
 
 #define BGID		5
 #define NR_BUFS		8
 #define BUF_SIZE	100
 
 static char bufs[NR_BUFS][BUF_SIZE];
-
-static void tcp_pair(int fds[2])
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ASSERT_GE(lfd, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(bind(lfd, (struct sockaddr *) &a, len), 0);
-	ASSERT_EQ(listen(lfd, 1), 0);
-	ASSERT_EQ(getsockname(lfd, (struct sockaddr *) &a, &len), 0);
-	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_GE(fds[0], 0);
-	ASSERT_EQ(connect(fds[0], (struct sockaddr *) &a, len), 0);
-	fds[1] = accept(lfd, NULL, NULL);
-	ASSERT_GE(fds[1], 0);
-	close(lfd);
-}
-
-static void read_exact(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = read(fd, (char *) buf + got, len - got);
-
-		ASSERT_GT(r, 0);
-		got += (size_t) r;
-	}
-}
-
-/* Publish buffers first..first+n-1 (each BUF_SIZE bytes) at the tail. */
-static void give_buffers(struct io_uring_buf_ring *br, unsigned first,
-			 unsigned n)
-{
-	__u16 tail = br->tail;
-
-	for (unsigned i = 0; i < n; i++) {
-		struct io_uring_buf *b = &br->bufs[(tail + i) & (NR_BUFS - 1)];
-
-		b->addr = (__u64) (uintptr_t) bufs[first + i];
-		b->len = BUF_SIZE;
-		b->bid = (__u16) (first + i);
-	}
-	io_uring_smp_store_release(&br->tail, (__u16) (tail + n));
-}
 
 /*
  * Run one bundle send and collect its CQEs: while buffers remain the kernel
@@ -138,7 +90,7 @@ int main(void)
 	ASSERT_NOT_NULL(br);
 	for (int i = 0; i < NR_BUFS; i++)
 		t_fill(bufs[i], BUF_SIZE, (unsigned) i + 20);
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 
 	/* An empty ring: nothing to send. */
 	ASSERT_EQ(bundle(&ring, fds[0], 0, true, &bid, NULL), -ENOBUFS);
@@ -150,10 +102,10 @@ int main(void)
 	ASSERT(err == 0 || err == -EINVAL);
 
 	/* Four buffers, no cap: all four go out in one send. */
-	give_buffers(br, 0, 4);
+	t_buf_ring_give(br, NR_BUFS, bufs, BUF_SIZE, 0, 4);
 	ASSERT_EQ(bundle(&ring, fds[0], 0, true, &bid, expect), 4 * BUF_SIZE);
 	ASSERT_EQ(bid, 0);
-	read_exact(fds[1], in, 4 * BUF_SIZE);
+	t_read_exact(fds[1], in, 4 * BUF_SIZE);
 	for (int i = 0; i < 4; i++)
 		ASSERT_MEM_EQ(in + i * BUF_SIZE, bufs[i], BUF_SIZE);
 	ASSERT_MEM_EQ(in, expect, 4 * BUF_SIZE);
@@ -165,19 +117,19 @@ int main(void)
 	 * split, the bytes are the buffers' in ring order, starting at the
 	 * first one published, and the ring ends up consumed.
 	 */
-	give_buffers(br, 4, 4);
+	t_buf_ring_give(br, NR_BUFS, bufs, BUF_SIZE, 4, 4);
 	ret = bundle(&ring, fds[0], 150, true, &bid, expect);
 	ASSERT_GE(ret, 100);
 	ASSERT_LE(ret, 4 * BUF_SIZE);
 	ASSERT_EQ(bid, 4);
-	read_exact(fds[1], in, (size_t) ret);
+	t_read_exact(fds[1], in, (size_t) ret);
 	ASSERT_MEM_EQ(in, expect, (size_t) ret);
 	ASSERT_MEM_EQ(in, bufs[4], 100);
 	if (ret < 4 * BUF_SIZE) {
 		/* what the capped request left is sent by the next one */
 		ret = bundle(&ring, fds[0], 0, true, &bid, expect);
 		ASSERT_GT(ret, 0);
-		read_exact(fds[1], in, (size_t) ret);
+		t_read_exact(fds[1], in, (size_t) ret);
 		ASSERT_MEM_EQ(in, expect, (size_t) ret);
 	}
 	ASSERT_EQ(bundle(&ring, fds[0], 0, true, &bid, NULL), -ENOBUFS);

@@ -18,27 +18,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "test.h"
-
-static void tcp_pair(int fds[2])
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ASSERT_GE(lfd, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(bind(lfd, (struct sockaddr *) &a, len), 0);
-	ASSERT_EQ(listen(lfd, 1), 0);
-	ASSERT_EQ(getsockname(lfd, (struct sockaddr *) &a, &len), 0);
-	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_GE(fds[0], 0);
-	ASSERT_EQ(connect(fds[0], (struct sockaddr *) &a, len), 0);
-	fds[1] = accept(lfd, NULL, NULL);
-	ASSERT_GE(fds[1], 0);
-	close(lfd);
-}
+#include "net.h"
 
 static int cmd(struct io_uring *ring, int op, int fd, int level, int optname,
 	       void *optval, int optlen, bool fixed)
@@ -70,7 +50,7 @@ int main(void)
 
 	t_require_op(IORING_OP_URING_CMD);
 	t_ring_init(&ring, 8, NULL);
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 
 	/* Socket commands arrived in 6.7: older kernels refuse them. */
 	ret = cmd(&ring, SOCKET_URING_OP_SIOCINQ, fds[1], 0, 0, NULL, 0,
@@ -118,7 +98,7 @@ int main(void)
 	ASSERT_EQ(ret, outq);
 	close(fds[0]);
 	close(fds[1]);
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 
 	/* SETSOCKOPT, checked with getsockopt(2). */
 	v = 1;

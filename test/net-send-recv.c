@@ -5,11 +5,11 @@
  * with an address reaches that address (and comes from the sender's), a
  * send without one on an unconnected UDP socket fails, MSG_* flags are
  * honoured (MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_TRUNC).
- * io_uring_prep_recv_multishot with a provided-buffer ring, filled by hand:
- * one CQE per chunk with IORING_CQE_F_MORE and IORING_CQE_F_BUFFER, each
- * buffer id holding exactly its chunk, data bigger than a buffer split over
- * consecutive buffers, -ENOBUFS without MORE once the ring is empty, and a
- * final res 0 without MORE at end of stream.
+ * io_uring_prep_recv_multishot with a provided-buffer ring (filled with
+ * io_uring_buf_ring_add): one CQE per chunk with IORING_CQE_F_MORE and
+ * IORING_CQE_F_BUFFER, each buffer id holding exactly its chunk, data bigger
+ * than a buffer split over consecutive buffers, -ENOBUFS without MORE once
+ * the ring is empty, and a final res 0 without MORE at end of stream.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,62 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "test.h"
+#include "net.h"
 
 #define BGID		7
 #define NR_BUFS		8
 #define BUF_SIZE	64
-
-static struct sockaddr_in loopback_any(void)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
-static void tcp_pair(int fds[2])
-{
-	struct sockaddr_in a = loopback_any();
-	socklen_t len = sizeof(a);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ASSERT_GE(lfd, 0);
-	ASSERT_EQ(bind(lfd, (struct sockaddr *) &a, len), 0);
-	ASSERT_EQ(listen(lfd, 1), 0);
-	ASSERT_EQ(getsockname(lfd, (struct sockaddr *) &a, &len), 0);
-	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_GE(fds[0], 0);
-	ASSERT_EQ(connect(fds[0], (struct sockaddr *) &a, len), 0);
-	fds[1] = accept(lfd, NULL, NULL);
-	ASSERT_GE(fds[1], 0);
-	close(lfd);
-}
-
-/* A UDP socket bound to 127.0.0.1 on a free port; *a gets its address. */
-static int udp_socket(struct sockaddr_in *a)
-{
-	socklen_t len = sizeof(*a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	ASSERT_GE(fd, 0);
-	*a = loopback_any();
-	ASSERT_EQ(bind(fd, (struct sockaddr *) a, len), 0);
-	ASSERT_EQ(getsockname(fd, (struct sockaddr *) a, &len), 0);
-	return fd;
-}
-
-static struct io_uring_cqe *wait_cqe(struct io_uring *ring)
-{
-	struct __kernel_timespec ts = { .tv_sec = 5 };
-	struct io_uring_cqe *cqe = NULL;
-	int ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
-
-	if (ret)
-		t_fail("waiting for a CQE: %d (%s)", ret, strerror(-ret));
-	return cqe;
-}
 
 static int do_send(struct io_uring *ring, int fd, const void *buf,
 		   size_t len, int flags)
@@ -96,7 +45,7 @@ static void test_tcp(struct io_uring *ring)
 	char small[16];
 	int fds[2], ret;
 
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 	t_fill(out, sizeof(out), 3);
 
 	/* A short message, peeked, then read. */
@@ -133,7 +82,7 @@ static void test_tcp(struct io_uring *ring)
 		usleep(1000);
 		ASSERT_EQ(write(fds[0], out + off, 25000), 25000);
 	}
-	cqe = wait_cqe(ring);
+	cqe = t_wait_cqe_within(ring, 5000);
 	ASSERT_EQ(cqe->user_data, 1);
 	ASSERT_EQ(cqe->res, (int) sizeof(in));
 	io_uring_cqe_seen(ring, cqe);
@@ -172,8 +121,8 @@ static void test_udp(struct io_uring *ring)
 	char out[200], in[256];
 	int a, b;
 
-	a = udp_socket(&aa);
-	b = udp_socket(&ba);
+	a = t_udp_socket(&aa);
+	b = t_udp_socket(&ba);
 	t_fill(out, sizeof(out), 9);
 
 	/* sendto: the datagram reaches b, and comes from a. */
@@ -222,23 +171,6 @@ static void test_udp(struct io_uring *ring)
 
 static char bufs[NR_BUFS][BUF_SIZE];
 
-/* Hand buffers first..first+n-1 to the ring, at its current tail. */
-static void give_buffers(struct io_uring_buf_ring *br, unsigned first,
-			 unsigned n)
-{
-	__u16 tail = br->tail;
-
-	for (unsigned i = 0; i < n; i++) {
-		struct io_uring_buf *b = &br->bufs[(tail + i) & (NR_BUFS - 1)];
-		unsigned bid = first + i;
-
-		b->addr = (__u64) (uintptr_t) bufs[bid];
-		b->len = BUF_SIZE;
-		b->bid = (__u16) bid;
-	}
-	io_uring_smp_store_release(&br->tail, (__u16) (tail + n));
-}
-
 static void arm_multishot(struct io_uring *ring, int fd)
 {
 	struct io_uring_sqe *sqe = t_get_sqe(ring);
@@ -260,7 +192,7 @@ static void expect_chunks(struct io_uring *ring, const char *want, size_t len,
 	size_t got = 0;
 
 	while (got < len) {
-		struct io_uring_cqe *cqe = wait_cqe(ring);
+		struct io_uring_cqe *cqe = t_wait_cqe_within(ring, 5000);
 		unsigned bid;
 
 		ASSERT_EQ(cqe->user_data, 42);
@@ -291,8 +223,8 @@ static void test_recv_multishot(struct io_uring *ring)
 			t_skip("kernel lacks provided-buffer rings (5.19)");
 		t_fail("io_uring_setup_buf_ring: %d", err);
 	}
-	give_buffers(br, 0, NR_BUFS);
-	tcp_pair(fds);
+	t_buf_ring_give(br, NR_BUFS, bufs, BUF_SIZE, 0, NR_BUFS);
+	t_tcp_pair(fds);
 	t_fill(out, sizeof(out), 5);
 
 	arm_multishot(ring, fds[1]);
@@ -313,21 +245,21 @@ static void test_recv_multishot(struct io_uring *ring)
 	 */
 	ASSERT_EQ(write(fds[0], out + 200, 200), 200);
 	expect_chunks(ring, out + 200, 2 * BUF_SIZE, &next);
-	cqe = wait_cqe(ring);
+	cqe = t_wait_cqe_within(ring, 5000);
 	ASSERT_EQ(cqe->user_data, 42);
 	ASSERT_EQ(cqe->res, -ENOBUFS);
 	ASSERT_EQ(cqe->flags & IORING_CQE_F_MORE, 0);
 	io_uring_cqe_seen(ring, cqe);
 
 	/* Refill and re-arm: the leftover arrives first, in order. */
-	give_buffers(br, 0, NR_BUFS);
+	t_buf_ring_give(br, NR_BUFS, bufs, BUF_SIZE, 0, NR_BUFS);
 	ASSERT_EQ(next, 0);
 	arm_multishot(ring, fds[1]);
 	expect_chunks(ring, out + 200 + 2 * BUF_SIZE, 200 - 2 * BUF_SIZE,
 		      &next);
 	/* End of stream: res 0, no MORE. */
 	ASSERT_EQ(shutdown(fds[0], SHUT_WR), 0);
-	cqe = wait_cqe(ring);
+	cqe = t_wait_cqe_within(ring, 5000);
 	ASSERT_EQ(cqe->user_data, 42);
 	ASSERT_EQ(cqe->res, 0);
 	ASSERT_EQ(cqe->flags & IORING_CQE_F_MORE, 0);

@@ -17,35 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "test.h"
+#include "net.h"
 
 #define BGID		3
 #define NR_BUFS		8
 #define BUF_SIZE	256
-
-static struct io_uring_cqe *wait_cqe(struct io_uring *ring)
-{
-	struct __kernel_timespec ts = { .tv_sec = 5 };
-	struct io_uring_cqe *cqe = NULL;
-	int ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
-
-	if (ret)
-		t_fail("waiting for a CQE: %d (%s)", ret, strerror(-ret));
-	return cqe;
-}
-
-static int udp_socket(struct sockaddr_in *a)
-{
-	socklen_t len = sizeof(*a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	ASSERT_GE(fd, 0);
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(bind(fd, (struct sockaddr *) a, len), 0);
-	ASSERT_EQ(getsockname(fd, (struct sockaddr *) a, &len), 0);
-	return fd;
-}
 
 /* Three iovecs out, two in, over a stream socket pair. */
 static void test_iovecs(struct io_uring *ring)
@@ -170,8 +146,8 @@ static void test_udp_name(struct io_uring *ring)
 	char buf[64];
 	int a, b;
 
-	a = udp_socket(&aa);
-	b = udp_socket(&ba);
+	a = t_udp_socket(&aa);
+	b = t_udp_socket(&ba);
 	ASSERT_EQ(sendto(a, "datagram", 8, 0, (struct sockaddr *) &ba,
 			 sizeof(ba)), 8);
 	memset(&msg, 0, sizeof(msg));
@@ -207,20 +183,6 @@ static void test_udp_name(struct io_uring *ring)
 }
 
 static char bufs[NR_BUFS][BUF_SIZE];
-
-static void give_buffers(struct io_uring_buf_ring *br)
-{
-	__u16 tail = br->tail;
-
-	for (unsigned i = 0; i < NR_BUFS; i++) {
-		struct io_uring_buf *b = &br->bufs[(tail + i) & (NR_BUFS - 1)];
-
-		b->addr = (__u64) (uintptr_t) bufs[i];
-		b->len = BUF_SIZE;
-		b->bid = (__u16) i;
-	}
-	io_uring_smp_store_release(&br->tail, (__u16) (tail + NR_BUFS));
-}
 
 /* Check one multishot buffer against the datagram that was sent. */
 static void check_buffer(struct io_uring_cqe *cqe, struct msghdr *tmpl,
@@ -316,7 +278,7 @@ static void cancel(struct io_uring *ring, __u64 user_data)
 	io_uring_sqe_set_data64(sqe, user_data + 1);
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	for (int n = 0; n < 2; n++) {
-		struct io_uring_cqe *cqe = wait_cqe(ring);
+		struct io_uring_cqe *cqe = t_wait_cqe_within(ring, 5000);
 
 		if (cqe->user_data == user_data + 1) {
 			ASSERT_EQ(cqe->res, 0);
@@ -347,9 +309,9 @@ static void test_recvmsg_multishot(struct io_uring *ring)
 			t_skip("kernel lacks provided-buffer rings (5.19)");
 		t_fail("io_uring_setup_buf_ring: %d", err);
 	}
-	give_buffers(br);
-	a = udp_socket(&aa);
-	b = udp_socket(&ba);
+	t_buf_ring_give(br, NR_BUFS, bufs, BUF_SIZE, 0, NR_BUFS);
+	a = t_udp_socket(&aa);
+	b = t_udp_socket(&ba);
 	ASSERT_EQ(setsockopt(a, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)), 0);
 	ASSERT_EQ(setsockopt(b, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)), 0);
 	ASSERT_EQ(setsockopt(b, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one)), 0);
@@ -372,7 +334,7 @@ static void test_recvmsg_multishot(struct io_uring *ring)
 
 		ASSERT_EQ(sendto(a, out, sizes[i], 0, (struct sockaddr *) &ba,
 				 sizeof(ba)), (ssize_t) sizes[i]);
-		cqe = wait_cqe(ring);
+		cqe = t_wait_cqe_within(ring, 5000);
 		ASSERT_EQ(cqe->user_data, 9);
 		check_buffer(cqe, &tmpl, &aa, out, sizes[i], tos, false);
 		bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
@@ -392,7 +354,7 @@ static void test_recvmsg_multishot(struct io_uring *ring)
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	ASSERT_EQ(sendto(a, out, 400, 0, (struct sockaddr *) &ba, sizeof(ba)),
 		  400);
-	cqe = wait_cqe(ring);
+	cqe = t_wait_cqe_within(ring, 5000);
 	ASSERT_EQ(cqe->user_data, 9);
 	check_buffer(cqe, &tmpl, &aa, out, 400, tos, true);
 	io_uring_cqe_seen(ring, cqe);

@@ -12,27 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "test.h"
-
-static void tcp_pair(int fds[2])
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ASSERT_GE(lfd, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(bind(lfd, (struct sockaddr *) &a, len), 0);
-	ASSERT_EQ(listen(lfd, 1), 0);
-	ASSERT_EQ(getsockname(lfd, (struct sockaddr *) &a, &len), 0);
-	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_GE(fds[0], 0);
-	ASSERT_EQ(connect(fds[0], (struct sockaddr *) &a, len), 0);
-	fds[1] = accept(lfd, NULL, NULL);
-	ASSERT_GE(fds[1], 0);
-	close(lfd);
-}
+#include "net.h"
 
 static int do_shutdown(struct io_uring *ring, int fd, int how, bool fixed)
 {
@@ -54,7 +34,7 @@ int main(void)
 	t_ring_init(&ring, 8, NULL);
 
 	/* SHUT_WR: queued data is still delivered, then end of stream. */
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 	ASSERT_EQ(write(fds[0], "last words", 10), 10);
 	ASSERT_EQ(do_shutdown(&ring, fds[0], SHUT_WR, false), 0);
 	ASSERT_EQ(read(fds[1], buf, sizeof(buf)), 10);
@@ -74,7 +54,7 @@ int main(void)
 	close(fds[1]);
 
 	/* SHUT_RDWR through a fixed-file slot: the peer sees end of stream. */
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 	ret = io_uring_register_files(&ring, &fds[0], 1);
 	ASSERT_EQ(ret, 0);
 	ASSERT_EQ(do_shutdown(&ring, 0, SHUT_RDWR, true), 0);
@@ -88,7 +68,7 @@ int main(void)
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	ASSERT_GE(s, 0);
 	ASSERT_EQ(do_shutdown(&ring, s, SHUT_RDWR, false), -ENOTCONN);
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 	ASSERT_EQ(do_shutdown(&ring, fds[0], 7, false), -EINVAL);
 	ASSERT_EQ(pipe(pfd), 0);
 	ASSERT_EQ(do_shutdown(&ring, pfd[0], SHUT_RDWR, false), -ENOTSOCK);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "test.h"
+#include "net.h"
 
 #define NR_SLOTS	16
 #define NR_MULTI	4
@@ -67,33 +68,9 @@ static socklen_t addr_len(int family)
 				 : sizeof(struct sockaddr_in6);
 }
 
-/* The next CQE, failing the test after 5 s rather than hanging. */
-static struct io_uring_cqe *wait_cqe(struct io_uring *ring)
-{
-	struct __kernel_timespec ts = { .tv_sec = 5 };
-	struct io_uring_cqe *cqe = NULL;
-	int ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
-
-	if (ret)
-		t_fail("waiting for a CQE: %d (%s)", ret, strerror(-ret));
-	return cqe;
-}
-
 static void send_all(int fd, const void *buf, size_t len)
 {
 	ASSERT_EQ(write(fd, buf, len), (ssize_t) len);
-}
-
-static void read_all(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = read(fd, (char *) buf + got, len - got);
-
-		ASSERT_GT(r, 0);
-		got += (size_t) r;
-	}
 }
 
 /* The listener's address, read back with getsockname(2). */
@@ -167,7 +144,7 @@ static void test_plain(struct io_uring *ring, int family)
 	ASSERT_EQ(fcntl(afd, F_GETFD) & FD_CLOEXEC, 0);
 
 	send_all(cfd, out, sizeof(out));
-	read_all(afd, in, sizeof(in));
+	t_read_exact(afd, in, sizeof(in));
 	ASSERT_MEM_EQ(in, out, sizeof(out));
 
 	/* A second connect on a connected socket. */
@@ -359,7 +336,7 @@ static void test_direct(struct io_uring *ring, int family)
 	io_uring_sqe_set_data64(sqe, 1);
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	for (int i = 0; i < NR_MULTI; i++) {
-		struct io_uring_cqe *cqe = wait_cqe(ring);
+		struct io_uring_cqe *cqe = t_wait_cqe_within(ring, 5000);
 
 		ASSERT_EQ(cqe->user_data, 1);
 		ASSERT_NE(cqe->flags & IORING_CQE_F_MORE, 0);
@@ -406,7 +383,7 @@ static void test_direct(struct io_uring *ring, int family)
 	io_uring_sqe_set_data64(sqe, 2);
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	for (int n = 0; n < 2; n++) {
-		struct io_uring_cqe *cqe = wait_cqe(ring);
+		struct io_uring_cqe *cqe = t_wait_cqe_within(ring, 5000);
 
 		if (cqe->user_data == 2) {
 			ASSERT_EQ(cqe->res, 0);
@@ -453,7 +430,7 @@ static void test_multishot(struct io_uring *ring, int family)
 
 		cfds[i] = connect_client(&srv, family);
 		local_name(cfds[i], &cli[i]);
-		cqe = wait_cqe(ring);
+		cqe = t_wait_cqe_within(ring, 5000);
 		ASSERT_EQ(cqe->user_data, 1);
 		ASSERT_NE(cqe->flags & IORING_CQE_F_MORE, 0);
 		afd = cqe->res;
@@ -476,7 +453,7 @@ static void test_multishot(struct io_uring *ring, int family)
 	io_uring_sqe_set_data64(sqe, 2);
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	for (int n = 0; n < 2; n++) {
-		struct io_uring_cqe *cqe = wait_cqe(ring);
+		struct io_uring_cqe *cqe = t_wait_cqe_within(ring, 5000);
 
 		if (cqe->user_data == 2) {
 			ASSERT_EQ(cqe->res, 0);

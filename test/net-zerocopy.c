@@ -16,57 +16,13 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 #include "test.h"
+#include "net.h"
 
 #define REG_SIZE	(64 * 1024)
 
 static char reg[REG_SIZE] __attribute__((aligned(4096)));
-
-static struct io_uring_cqe *wait_cqe(struct io_uring *ring)
-{
-	struct __kernel_timespec ts = { .tv_sec = 5 };
-	struct io_uring_cqe *cqe = NULL;
-	int ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
-
-	if (ret)
-		t_fail("waiting for a CQE: %d (%s)", ret, strerror(-ret));
-	return cqe;
-}
-
-static void tcp_pair(int fds[2])
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ASSERT_GE(lfd, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(bind(lfd, (struct sockaddr *) &a, len), 0);
-	ASSERT_EQ(listen(lfd, 1), 0);
-	ASSERT_EQ(getsockname(lfd, (struct sockaddr *) &a, &len), 0);
-	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_GE(fds[0], 0);
-	ASSERT_EQ(connect(fds[0], (struct sockaddr *) &a, len), 0);
-	fds[1] = accept(lfd, NULL, NULL);
-	ASSERT_GE(fds[1], 0);
-	close(lfd);
-}
-
-static void read_exact(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = read(fd, (char *) buf + got, len - got);
-
-		ASSERT_GT(r, 0);
-		got += (size_t) r;
-	}
-}
 
 /*
  * Submit the prepared zero-copy SQE (user_data 77), read want_len bytes on
@@ -82,7 +38,7 @@ static int finish_zc(struct io_uring *ring, int rfd, const void *want,
 
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	while (!got_res || !got_notif) {
-		struct io_uring_cqe *cqe = wait_cqe(ring);
+		struct io_uring_cqe *cqe = t_wait_cqe_within(ring, 5000);
 
 		ASSERT_EQ(cqe->user_data, 77);
 		if (cqe->flags & IORING_CQE_F_NOTIF) {
@@ -107,23 +63,13 @@ static int finish_zc(struct io_uring *ring, int rfd, const void *want,
 			}
 			if (res > 0) {
 				ASSERT_EQ(res, (int) want_len);
-				read_exact(rfd, in, want_len);
+				t_read_exact(rfd, in, want_len);
 				ASSERT_MEM_EQ(in, want, want_len);
 			}
 		}
 		io_uring_cqe_seen(ring, cqe);
 	}
 	return res;
-}
-
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return true;
-	return ma > major || (ma == major && mi >= minor);
 }
 
 int main(void)
@@ -138,7 +84,7 @@ int main(void)
 	t_require_op(IORING_OP_SEND_ZC);
 	t_require_op(IORING_OP_SENDMSG_ZC);
 	t_ring_init(&ring, 16, NULL);
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 	t_fill(out, sizeof(out), 11);
 
 	/* send_zc of 32 KiB; MSG_WAITALL so it is never short. */
@@ -209,7 +155,7 @@ int main(void)
 	io_uring_prep_sendmsg_zc_fixed(sqe, fds[0], &msg, MSG_WAITALL, 0);
 	io_uring_sqe_set_data64(sqe, 77);
 	ret = finish_zc(&ring, fds[1], want, 7564, false);
-	if (ret == -EINVAL && !kernel_at_least(6, 15)) {
+	if (ret == -EINVAL && !t_kernel_at_least(6, 15, true)) {
 		printf("note: sendmsg_zc_fixed needs Linux 6.15; not run\n");
 	} else {
 		ASSERT_EQ(ret, 7564);

@@ -8,19 +8,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include "test.h"
-
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return true;
-	return ma > major || (ma == major && mi >= minor);
-}
 
 static int reg_clock(struct io_uring *ring, clockid_t id)
 {
@@ -80,7 +69,7 @@ int main(void)
 	t_ring_init(&ring, 4, NULL);
 
 	ret = reg_clock(&ring, CLOCK_MONOTONIC);
-	if (ret == -EINVAL && !kernel_at_least(6, 12))
+	if (ret == -EINVAL && !t_kernel_at_least(6, 12, true))
 		t_skip("kernel lacks IORING_REGISTER_CLOCK (needs 6.12)");
 	ASSERT_EQ(ret, 0);
 	abs_wait(&ring, CLOCK_MONOTONIC);

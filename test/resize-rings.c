@@ -9,20 +9,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 #include "test.h"
-
-/* Whether the running kernel is at least major.minor. */
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return true;	/* unknown: assume a modern kernel */
-	return ma > major || (ma == major && mi >= minor);
-}
 
 static void check_geometry(struct io_uring *ring, unsigned sq, unsigned cq)
 {
@@ -128,7 +116,7 @@ static void test_resize(unsigned extra_flags)
 	ASSERT_EQ(io_uring_sq_ready(&ring), 2);
 
 	ret = resize(&ring, 32, 64);
-	if (ret == -EINVAL && !kernel_at_least(6, 13))
+	if (ret == -EINVAL && !t_kernel_at_least(6, 13, true))
 		t_skip("kernel lacks IORING_REGISTER_RESIZE_RINGS (needs 6.13)");
 	ASSERT_EQ(ret, 0);
 	check_geometry(&ring, 32, 64);

@@ -18,74 +18,31 @@
 #define BUF_SZ		8192
 #define FILE_SIZE	(64 * 1024)
 #define SEED		5
+#define TAG_WAIT_MS	50	/* for each expected tag CQE */
 
 static struct io_uring ring;
 static int file_fd;
 
-static int run_one(__u64 ud)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	ASSERT_EQ(cqe->user_data, ud);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	return sqe;
-}
-
 /* READ_FIXED len bytes at file offset off into buf (inside buffer idx). */
 static int read_fixed(void *buf, unsigned len, __u64 off, int idx, __u64 ud)
 {
-	struct io_uring_sqe *sqe = sqe_get();
+	struct io_uring_sqe *sqe = t_get_sqe(&ring);
 
 	io_uring_prep_rw(IORING_OP_READ_FIXED, sqe, file_fd, buf, len, off);
 	sqe->buf_index = (__u16) idx;
 	io_uring_sqe_set_data64(sqe, ud);
-	return run_one(ud);
+	return t_submit_one_ud(&ring, ud);
 }
 
 static int write_fixed(const void *buf, unsigned len, __u64 off, int idx,
 		       __u64 ud)
 {
-	struct io_uring_sqe *sqe = sqe_get();
+	struct io_uring_sqe *sqe = t_get_sqe(&ring);
 
 	io_uring_prep_rw(IORING_OP_WRITE_FIXED, sqe, file_fd, buf, len, off);
 	sqe->buf_index = (__u16) idx;
 	io_uring_sqe_set_data64(sqe, ud);
-	return run_one(ud);
-}
-
-/*
- * Collect the CQEs that are ready (waiting briefly for late ones) into
- * tags[]; returns how many. Every one must carry res 0.
- */
-static unsigned collect_tags(__u64 *tags, unsigned max, unsigned want)
-{
-	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 50000000 };
-	struct io_uring_cqe *cqe;
-	unsigned n = 0;
-
-	while (n < max) {
-		int ret = io_uring_wait_cqe_timeout(&ring, &cqe, n < want ? &ts :
-						    &(struct __kernel_timespec){ 0, 1000000 });
-		if (ret == -ETIME)
-			break;
-		ASSERT_EQ(ret, 0);
-		ASSERT_EQ(cqe->res, 0);
-		tags[n++] = cqe->user_data;
-		io_uring_cqe_seen(&ring, cqe);
-	}
-	return n;
+	return t_submit_one_ud(&ring, ud);
 }
 
 static bool has_tag(const __u64 *tags, unsigned n, __u64 tag)
@@ -193,7 +150,7 @@ static void test_tags(void)
 		ASSERT_EQ(io_uring_register_buffers_update_tag(&ring, 0, &niov,
 							       &ntag, 1), 1);
 	}
-	n = collect_tags(got, 8, 1);
+	n = t_collect_tags(&ring, got, 8, 1, TAG_WAIT_MS);
 	ASSERT_EQ(n, 1);
 	ASSERT_EQ(got[0], 0x1001);
 	/* Slot 0 is now b[1]: an address in b[0] is outside it. */
@@ -203,7 +160,7 @@ static void test_tags(void)
 
 	/* Unregister: one CQE per non-zero tag (0x2001, 0x1003). */
 	ASSERT_EQ(io_uring_unregister_buffers(&ring), 0);
-	n = collect_tags(got, 8, 2);
+	n = t_collect_tags(&ring, got, 8, 2, TAG_WAIT_MS);
 	ASSERT_EQ(n, 2);
 	ASSERT(has_tag(got, n, 0x2001));
 	ASSERT(has_tag(got, n, 0x1003));
@@ -253,7 +210,7 @@ static void test_sparse(void)
 		ASSERT_EQ(io_uring_register_buffers_update_tag(&ring, 1, &none,
 							       NULL, 1), 1);
 	}
-	ASSERT_EQ(collect_tags(got, 4, 1), 1);
+	ASSERT_EQ(t_collect_tags(&ring, got, 4, 1, TAG_WAIT_MS), 1);
 	ASSERT_EQ(got[0], 0x3003);
 	ASSERT_EQ(read_fixed(b, 16, 0, 1, 23), -EFAULT);
 

@@ -18,37 +18,24 @@
 
 #define NFILES		4
 #define FILE_SIZE	4096
+#define TAG_WAIT_MS	200	/* for each expected tag CQE */
 
 static struct io_uring ring;
 static int fds[NFILES];
 static char dir[4096];
 
-static int run_one(__u64 ud)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	ASSERT_EQ(cqe->user_data, ud);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
 /* Read 128 bytes at offset 64 via fixed slot; return which file (seed
  * index) the data came from, or the negative error. */
 static int slot_file(unsigned slot)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+	struct io_uring_sqe *sqe = t_get_sqe(&ring);
 	unsigned char buf[128];
 	int res;
 
-	ASSERT_NOT_NULL(sqe);
 	io_uring_prep_read(sqe, (int) slot, buf, sizeof(buf), 64);
 	sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data64(sqe, 0x100 + slot);
-	res = run_one(0x100 + slot);
+	res = t_submit_one_ud(&ring, 0x100 + slot);
 	if (res < 0)
 		return res;
 	ASSERT_EQ(res, (int) sizeof(buf));
@@ -56,28 +43,6 @@ static int slot_file(unsigned slot)
 		if (t_check_fill(buf, sizeof(buf), 64, 10 + i) == sizeof(buf))
 			return i;
 	t_fail("slot %u: data matches no file", slot);
-}
-
-static unsigned collect_tags(__u64 *tags, unsigned max, unsigned want)
-{
-	struct io_uring_cqe *cqe;
-	unsigned n = 0;
-
-	while (n < max) {
-		struct __kernel_timespec ts = {
-			.tv_sec = 0,
-			.tv_nsec = n < want ? 200000000 : 1000000,
-		};
-		int ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
-
-		if (ret == -ETIME)
-			break;
-		ASSERT_EQ(ret, 0);
-		ASSERT_EQ(cqe->res, 0);
-		tags[n++] = cqe->user_data;
-		io_uring_cqe_seen(&ring, cqe);
-	}
-	return n;
 }
 
 static bool has_tag(const __u64 *tags, unsigned n, __u64 tag)
@@ -185,7 +150,7 @@ static void test_tags(void)
 		ASSERT_EQ(io_uring_register_files_update_tag(&ring, 1, &up, &t,
 							     1), 1);
 	}
-	n = collect_tags(got, 8, 1);
+	n = t_collect_tags(&ring, got, 8, 1, TAG_WAIT_MS);
 	ASSERT_EQ(n, 1);
 	ASSERT_EQ(got[0], 0x12);
 	ASSERT_EQ(slot_file(1), 2);
@@ -197,7 +162,7 @@ static void test_tags(void)
 		ASSERT_EQ(io_uring_register_files_update_tag(&ring, 0, &up, &t,
 							     1), 1);
 	}
-	ASSERT_EQ(collect_tags(got, 8, 0), 0);
+	ASSERT_EQ(t_collect_tags(&ring, got, 8, 0, TAG_WAIT_MS), 0);
 	ASSERT_EQ(slot_file(0), 0);
 	/* Out of range. */
 	ASSERT_EQ(io_uring_register_files_update_tag(&ring, NFILES, fds, NULL,
@@ -205,7 +170,7 @@ static void test_tags(void)
 
 	/* Unregister: tags 0x11, 0x22, 0x14 (slot 2 was untagged). */
 	ASSERT_EQ(io_uring_unregister_files(&ring), 0);
-	n = collect_tags(got, 8, 3);
+	n = t_collect_tags(&ring, got, 8, 3, TAG_WAIT_MS);
 	ASSERT_EQ(n, 3);
 	ASSERT(has_tag(got, n, 0x11));
 	ASSERT(has_tag(got, n, 0x22));
@@ -251,7 +216,7 @@ static void test_sparse_alloc(void)
 		io_uring_prep_openat(sqe, AT_FDCWD, path, O_RDONLY, 0);
 		sqe->file_index = IORING_FILE_INDEX_ALLOC;
 		io_uring_sqe_set_data64(sqe, 0x200 + (unsigned) i);
-		res = run_one(0x200 + (unsigned) i);
+		res = t_submit_one_ud(&ring, 0x200 + (unsigned) i);
 		if (i < 2) {
 			ASSERT_GE(res, 2);
 			ASSERT_LT(res, 4);

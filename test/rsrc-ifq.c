@@ -16,27 +16,6 @@
 #include <unistd.h>
 #include "test.h"
 
-/* Mappings of io_uring memory (static buffer: counting allocates nothing). */
-static int count_uring_maps(void)
-{
-	static char buf[1 << 20];
-	size_t len = 0;
-	ssize_t r;
-	int fd, n = 0;
-	char *p;
-
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(fd, 0);
-	while (len < sizeof(buf) - 1 &&
-	       (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t) r;
-	close(fd);
-	buf[len] = 0;
-	for (p = buf; (p = strstr(p, "anon_inode:[io_uring]")); p++)
-		n++;
-	return n;
-}
-
 int main(void)
 {
 	struct io_uring ring;
@@ -84,14 +63,14 @@ int main(void)
 		  IORING_SETUP_CQE32;
 	t_ring_init(&ring, 8, &p);
 	fds = t_count_fds();
-	maps = count_uring_maps();
+	maps = t_count_ring_maps();
 	ret = io_uring_register_ifq(&ring, &reg);
 	/*
 	 * Loopback has no queue management ops (-EOPNOTSUPP); a kernel
 	 * without CONFIG_IO_URING_ZCRX or without page pool support may
 	 * answer -EINVAL/-ENODEV instead. Never success.
 	 */
-	ASSERT_EQ(count_uring_maps(), maps);
+	ASSERT_EQ(t_count_ring_maps(), maps);
 	printf("register_ifq on lo: %d (%s)\n", ret, strerror(-ret));
 	ASSERT_LT(ret, 0);
 	ASSERT(ret == -EOPNOTSUPP || ret == -EINVAL || ret == -ENODEV ||

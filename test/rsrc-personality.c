@@ -19,20 +19,12 @@ static struct io_uring ring;
 
 static int open_with(const char *path, int personality, __u64 ud)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-	struct io_uring_cqe *cqe;
-	int res;
+	struct io_uring_sqe *sqe = t_get_sqe(&ring);
 
-	ASSERT_NOT_NULL(sqe);
 	io_uring_prep_openat(sqe, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
 	sqe->personality = (__u16) personality;
 	io_uring_sqe_set_data64(sqe, ud);
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	ASSERT_EQ(cqe->user_data, ud);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
+	return t_submit_one_ud(&ring, ud);
 }
 
 static int child(const char *path)

@@ -15,14 +15,6 @@
 #include <unistd.h>
 #include "test.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 int main(void)
 {
 	struct io_uring ring;
@@ -89,9 +81,9 @@ int main(void)
 	ASSERT_EQ(io_uring_enable_rings(&ring), 0);
 
 	/* Nothing to complete: entry 0 times out after ~100 ms. */
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ret = io_uring_submit_and_wait_reg(&ring, &cqe, 1, 0);
-	dt = now_ms() - t0;
+	dt = t_now_ms() - t0;
 	ASSERT_EQ(ret, -ETIME);
 	ASSERT_GE(dt, 90);
 	ASSERT_LT(dt, 5000);
@@ -110,15 +102,15 @@ int main(void)
 	io_uring_cqe_seen(&ring, cqe);
 
 	/* Entry 1 (zero timeout) returns at once. */
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ASSERT_EQ(io_uring_submit_and_wait_reg(&ring, &cqe, 1, 1), -ETIME);
-	ASSERT_LT(now_ms() - t0, 50);
+	ASSERT_LT(t_now_ms() - t0, 50);
 
 	/* The entry is read at each wait: change it in place to 200 ms. */
 	rw[0].ts.tv_nsec = 200000000;
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ASSERT_EQ(io_uring_submit_and_wait_reg(&ring, &cqe, 1, 0), -ETIME);
-	ASSERT_GE(now_ms() - t0, 190);
+	ASSERT_GE(t_now_ms() - t0, 190);
 
 	/* An index past the region, and a negative one. */
 	ASSERT_EQ(io_uring_submit_and_wait_reg(&ring, &cqe, 1,

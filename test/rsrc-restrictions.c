@@ -18,24 +18,8 @@ static struct io_uring ring;
 
 static int run(struct io_uring_sqe *sqe, __u64 ud)
 {
-	struct io_uring_cqe *cqe;
-	int res;
-
 	io_uring_sqe_set_data64(sqe, ud);
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	ASSERT_EQ(cqe->user_data, ud);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
-static struct io_uring_sqe *get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	return sqe;
+	return t_submit_one_ud(&ring, ud);
 }
 
 int main(void)
@@ -94,10 +78,10 @@ int main(void)
 	ASSERT_EQ(io_uring_register_restrictions(&ring, res, 5), -EACCES);
 
 	/* Allowed: NOP, READ (plain and through a fixed file). */
-	sqe = get();
+	sqe = t_get_sqe(&ring);
 	io_uring_prep_nop(sqe);
 	ASSERT_EQ(run(sqe, 1), 0);
-	sqe = get();
+	sqe = t_get_sqe(&ring);
 	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
 	ASSERT_EQ(run(sqe, 2), (int) sizeof(buf));
 	ASSERT_EQ(t_check_fill(buf, sizeof(buf), 0, 6), sizeof(buf));
@@ -111,17 +95,17 @@ int main(void)
 	ASSERT_EQ(io_uring_register_files(&ring, files, 1), 0);
 	ASSERT_EQ(io_uring_register_personality(&ring), -EACCES);
 	ASSERT_EQ(io_uring_unregister_files(&ring), -EACCES);
-	sqe = get();
+	sqe = t_get_sqe(&ring);
 	io_uring_prep_read(sqe, 0, buf, sizeof(buf), 64);
 	sqe->flags |= IOSQE_FIXED_FILE;
 	ASSERT_EQ(run(sqe, 3), (int) sizeof(buf));
 	ASSERT_EQ(t_check_fill(buf, sizeof(buf), 64, 6), sizeof(buf));
 
 	/* Not allowed: WRITE, and a flag outside the allowed set. */
-	sqe = get();
+	sqe = t_get_sqe(&ring);
 	io_uring_prep_write(sqe, fd, buf, sizeof(buf), 0);
 	ASSERT_EQ(run(sqe, 4), -EACCES);
-	sqe = get();
+	sqe = t_get_sqe(&ring);
 	io_uring_prep_nop(sqe);
 	sqe->flags |= IOSQE_ASYNC;
 	ASSERT_EQ(run(sqe, 5), -EACCES);
@@ -141,7 +125,7 @@ int main(void)
 	t_ring_init(&ring, 8, &p);
 	ASSERT_EQ(io_uring_register_restrictions(&ring, res, 0), 0);
 	ASSERT_EQ(io_uring_enable_rings(&ring), 0);
-	sqe = get();
+	sqe = t_get_sqe(&ring);
 	io_uring_prep_nop(sqe);
 	ASSERT_EQ(run(sqe, 6), -EACCES);
 	ASSERT_EQ(io_uring_register_personality(&ring), -EACCES);

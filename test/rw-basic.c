@@ -21,30 +21,6 @@
 
 static struct io_uring ring;
 
-/* Submit the one prepared SQE and return its result. */
-static int run_one(__u64 ud)
-{
-	struct io_uring_cqe *cqe;
-	int res;
-
-	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = t_wait_cqe(&ring);
-	ASSERT_EQ(cqe->user_data, ud);
-	res = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return res;
-}
-
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	ASSERT_NOT_NULL(sqe);
-	/* Dirty it: the prep helpers must set every field they rely on. */
-	memset(sqe, 0xff, sizeof(*sqe));
-	return sqe;
-}
-
 static void set_ud(struct io_uring_sqe *sqe, __u64 ud)
 {
 	io_uring_sqe_set_data64(sqe, ud);
@@ -92,46 +68,46 @@ static void test_read_write(int fd)
 	int res;
 
 	/* read: 8 KiB from offset 4096. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, fd, rbuf, sizeof(rbuf), 4096);
 	set_ud(sqe, 1);
-	ASSERT_EQ(run_one(1), (int) sizeof(rbuf));
+	ASSERT_EQ(t_submit_one_ud(&ring, 1), (int) sizeof(rbuf));
 	ASSERT_EQ(t_check_fill(rbuf, sizeof(rbuf), 4096, SEED), sizeof(rbuf));
 
 	/* write: 5000 bytes of another pattern at an odd offset. */
 	t_fill(wbuf, 5000, 77);
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_write(sqe, fd, wbuf, 5000, 12345);
 	set_ud(sqe, 2);
-	ASSERT_EQ(run_one(2), 5000);
+	ASSERT_EQ(t_submit_one_ud(&ring, 2), 5000);
 	check_file(fd, wbuf, 12345, 5000, FILE_SIZE);
 	/* ... and read back through the ring. */
 	memset(rbuf, 0, sizeof(rbuf));
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, fd, rbuf, 5000, 12345);
 	set_ud(sqe, 3);
-	ASSERT_EQ(run_one(3), 5000);
+	ASSERT_EQ(t_submit_one_ud(&ring, 3), 5000);
 	ASSERT_MEM_EQ(rbuf, wbuf, 5000);
 	restore(fd, 12345, 5000);
 
 	/* A read crossing EOF is short; one at EOF returns 0. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, fd, rbuf, sizeof(rbuf), FILE_SIZE - 1000);
 	set_ud(sqe, 4);
-	res = run_one(4);
+	res = t_submit_one_ud(&ring, 4);
 	ASSERT_EQ(res, 1000);
 	ASSERT_EQ(t_check_fill(rbuf, 1000, FILE_SIZE - 1000, SEED), 1000);
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, fd, rbuf, sizeof(rbuf), FILE_SIZE);
 	set_ud(sqe, 5);
-	ASSERT_EQ(run_one(5), 0);
+	ASSERT_EQ(t_submit_one_ud(&ring, 5), 0);
 
 	/* Offset -1: the file position is used and advanced. */
 	ASSERT_EQ(lseek(fd, 300, SEEK_SET), 300);
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, fd, rbuf, 100, (__u64) -1);
 	set_ud(sqe, 6);
-	ASSERT_EQ(run_one(6), 100);
+	ASSERT_EQ(t_submit_one_ud(&ring, 6), 100);
 	ASSERT_EQ(t_check_fill(rbuf, 100, 300, SEED), 100);
 	ASSERT_EQ(lseek(fd, 0, SEEK_CUR), 400);
 }
@@ -157,17 +133,17 @@ static void test_vectored(int fd)
 	memcpy(all + sizeof(a) + sizeof(b), c, sizeof(c));
 
 	/* writev: the three buffers land back to back. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_writev(sqe, fd, wv, 3, 20000);
 	set_ud(sqe, 10);
-	ASSERT_EQ(run_one(10), (int) sizeof(all));
+	ASSERT_EQ(t_submit_one_ud(&ring, 10), (int) sizeof(all));
 	check_file(fd, all, 20000, sizeof(all), FILE_SIZE);
 
 	/* readv: split the same bytes back into three buffers. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_readv(sqe, fd, rv, 3, 20000);
 	set_ud(sqe, 11);
-	ASSERT_EQ(run_one(11), (int) sizeof(all));
+	ASSERT_EQ(t_submit_one_ud(&ring, 11), (int) sizeof(all));
 	ASSERT_MEM_EQ(ra, a, sizeof(a));
 	ASSERT_MEM_EQ(rb, b, sizeof(b));
 	ASSERT_MEM_EQ(rc, c, sizeof(c));
@@ -175,47 +151,47 @@ static void test_vectored(int fd)
 
 	/* readv of pattern data at another offset, one segment only used
 	 * partly at EOF: 100 + 4000 + 3 requested, 50 left in the file. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_readv(sqe, fd, rv, 3, FILE_SIZE - 50);
 	set_ud(sqe, 12);
-	ASSERT_EQ(run_one(12), 50);
+	ASSERT_EQ(t_submit_one_ud(&ring, 12), 50);
 	ASSERT_EQ(t_check_fill(ra, 50, FILE_SIZE - 50, SEED), 50);
 
 	/* writev2 with flags 0 behaves like writev. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_writev2(sqe, fd, wv, 3, 30000, 0);
 	set_ud(sqe, 13);
-	ASSERT_EQ(run_one(13), (int) sizeof(all));
+	ASSERT_EQ(t_submit_one_ud(&ring, 13), (int) sizeof(all));
 	check_file(fd, all, 30000, sizeof(all), FILE_SIZE);
 	restore(fd, 30000, sizeof(all));
 
 	/* readv2 with flags 0, then with an unknown flag: the
 	 * kernel only sees (and refuses) it if the helper passed it on. */
 	memset(ra, 0, sizeof(ra));
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_readv2(sqe, fd, rv, 1, 500, 0);
 	set_ud(sqe, 14);
-	ASSERT_EQ(run_one(14), (int) sizeof(ra));
+	ASSERT_EQ(t_submit_one_ud(&ring, 14), (int) sizeof(ra));
 	ASSERT_EQ(t_check_fill(ra, sizeof(ra), 500, SEED), sizeof(ra));
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_readv2(sqe, fd, rv, 1, 500, (int) 0x40000000);
 	set_ud(sqe, 15);
-	ASSERT_EQ(run_one(15), -EOPNOTSUPP);
+	ASSERT_EQ(t_submit_one_ud(&ring, 15), -EOPNOTSUPP);
 
 	/* writev2 with RWF_APPEND: the data goes to EOF, whatever the
 	 * offset says. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_writev2(sqe, fd, wv, 3, 0, RWF_APPEND);
 	set_ud(sqe, 16);
-	ASSERT_EQ(run_one(16), (int) sizeof(all));
+	ASSERT_EQ(t_submit_one_ud(&ring, 16), (int) sizeof(all));
 	check_file(fd, all, FILE_SIZE, sizeof(all), FILE_SIZE + sizeof(all));
 	ASSERT_EQ(ftruncate(fd, FILE_SIZE), 0);
 
 	/* writev2 with RWF_DSYNC: accepted, data on disk. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_writev2(sqe, fd, wv, 3, 40000, RWF_DSYNC);
 	set_ud(sqe, 17);
-	ASSERT_EQ(run_one(17), (int) sizeof(all));
+	ASSERT_EQ(t_submit_one_ud(&ring, 17), (int) sizeof(all));
 	check_file(fd, all, 40000, sizeof(all), FILE_SIZE);
 	restore(fd, 40000, sizeof(all));
 }
@@ -230,22 +206,22 @@ static void test_errors(const char *path)
 	fd = open("/dev/null", O_RDONLY);
 	ASSERT_GE(fd, 0);
 	close(fd);
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
 	set_ud(sqe, 20);
-	ASSERT_EQ(run_one(20), -EBADF);
+	ASSERT_EQ(t_submit_one_ud(&ring, 20), -EBADF);
 	/* A negative one. */
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_read(sqe, -1, buf, sizeof(buf), 0);
 	set_ud(sqe, 21);
-	ASSERT_EQ(run_one(21), -EBADF);
+	ASSERT_EQ(t_submit_one_ud(&ring, 21), -EBADF);
 	/* Writing through a read-only descriptor. */
 	ro = open(path, O_RDONLY);
 	ASSERT_GE(ro, 0);
-	sqe = sqe_get();
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_write(sqe, ro, buf, sizeof(buf), 0);
 	set_ud(sqe, 22);
-	ASSERT_EQ(run_one(22), -EBADF);
+	ASSERT_EQ(t_submit_one_ud(&ring, 22), -EBADF);
 	close(ro);
 }
 
@@ -256,7 +232,7 @@ static void test_batch(int fd)
 	bool seen[8] = { false };
 
 	for (unsigned i = 0; i < 8; i++) {
-		struct io_uring_sqe *sqe = sqe_get();
+		struct io_uring_sqe *sqe = t_get_dirty_sqe(&ring);
 
 		io_uring_prep_read(sqe, fd, bufs[i], sizeof(bufs[i]),
 				   (__u64) i * 4096 + i);

@@ -9,15 +9,6 @@
 #include <unistd.h>
 #include "test.h"
 
-static unsigned roundup_pow2(unsigned v)
-{
-	unsigned r = 1;
-
-	while (r < v)
-		r <<= 1;
-	return r;
-}
-
 static void check_is_io_uring_fd(int fd)
 {
 	char path[64], target[256];
@@ -47,7 +38,7 @@ static void nop_roundtrip(struct io_uring *ring, __u64 tag)
 static void check_ring(struct io_uring *ring, unsigned entries,
 		       unsigned want_cq, unsigned flags)
 {
-	unsigned sq = roundup_pow2(entries);
+	unsigned sq = t_roundup_pow2(entries);
 
 	ASSERT_EQ(ring->sq.ring_entries, sq);
 	ASSERT_EQ(ring->sq.ring_mask, sq - 1);
@@ -99,7 +90,7 @@ int main(void)
 
 		/* io_uring_queue_init() */
 		ASSERT_EQ(io_uring_queue_init(e, &ring, 0), 0);
-		check_ring(&ring, e, 2 * roundup_pow2(e), 0);
+		check_ring(&ring, e, 2 * t_roundup_pow2(e), 0);
 		ASSERT_EQ(t_count_fds(), fds + 1);
 		nop_roundtrip(&ring, 0x1000 + e);
 		nop_roundtrip(&ring, 0x2000 + e);
@@ -111,8 +102,8 @@ int main(void)
 		/* io_uring_queue_init_params(): the kernel's answers come back */
 		memset(&p, 0, sizeof(p));
 		ASSERT_EQ(io_uring_queue_init_params(e, &ring, &p), 0);
-		ASSERT_EQ(p.sq_entries, roundup_pow2(e));
-		ASSERT_EQ(p.cq_entries, 2 * roundup_pow2(e));
+		ASSERT_EQ(p.sq_entries, t_roundup_pow2(e));
+		ASSERT_EQ(p.cq_entries, 2 * t_roundup_pow2(e));
 		ASSERT_NE(p.features, 0);
 		ASSERT_EQ(ring.features, p.features);
 		check_ring(&ring, e, p.cq_entries, 0);
@@ -124,8 +115,8 @@ int main(void)
 		/* An explicit CQ size */
 		memset(&p, 0, sizeof(p));
 		p.flags = IORING_SETUP_CQSIZE;
-		p.cq_entries = 4 * roundup_pow2(e) > 65536 ? 65536
-						: 4 * roundup_pow2(e);
+		p.cq_entries = 4 * t_roundup_pow2(e) > 65536 ? 65536
+						: 4 * t_roundup_pow2(e);
 		ASSERT_EQ(io_uring_queue_init_params(e, &ring, &p), 0);
 		check_ring(&ring, e, p.cq_entries, IORING_SETUP_CQSIZE);
 		nop_roundtrip(&ring, 0x4000 + e);

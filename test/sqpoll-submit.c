@@ -25,14 +25,6 @@
 #define TOTAL_NOPS	100
 #define BATCH		8
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sqpoll_ring(struct io_uring *ring, unsigned entries,
 			unsigned idle_ms)
 {
@@ -48,7 +40,7 @@ static void sqpoll_ring(struct io_uring *ring, unsigned entries,
 /* Poll the CQ without entering the kernel; fail after 10 s. */
 static struct io_uring_cqe *poll_cqe(struct io_uring *ring)
 {
-	long long deadline = now_ms() + 10000;
+	long long deadline = t_now_ms() + 10000;
 	struct io_uring_cqe *cqe;
 
 	for (;;) {
@@ -58,7 +50,7 @@ static struct io_uring_cqe *poll_cqe(struct io_uring *ring)
 			return cqe;
 		if (ret != -EAGAIN)
 			t_fail("io_uring_peek_cqe: %d (%s)", ret, strerror(-ret));
-		if (now_ms() > deadline)
+		if (t_now_ms() > deadline)
 			t_fail("no CQE after 10 s of polling (ready %u, "
 			       "sq flags 0x%x)", io_uring_cq_ready(ring),
 			       *ring->sq.kflags);
@@ -194,10 +186,10 @@ static void test_no_enter(void)
 /* Wait (bounded) until the SQ thread has gone to sleep. */
 static void wait_for_sleep(struct io_uring *ring)
 {
-	long long deadline = now_ms() + 10000;
+	long long deadline = t_now_ms() + 10000;
 
 	while (!(sq_flags(ring) & IORING_SQ_NEED_WAKEUP)) {
-		if (now_ms() > deadline)
+		if (t_now_ms() > deadline)
 			t_fail("SQ thread never set IORING_SQ_NEED_WAKEUP");
 		usleep(10 * 1000);
 	}

@@ -10,14 +10,6 @@
 #include <time.h>
 #include "test.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void queue_timeout(struct io_uring *ring, struct __kernel_timespec *ts,
 			  unsigned count, unsigned flags, __u64 ud)
 {
@@ -45,12 +37,12 @@ int main(void)
 	ts.tv_sec = 0;
 	ts.tv_nsec = 30 * 1000000;
 	queue_timeout(&ring, &ts, 0, 0, 1);
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ASSERT_EQ(io_uring_submit(&ring), 1);
 	cqe = t_wait_cqe(&ring);
 	ASSERT_EQ(cqe->user_data, 1);
 	ASSERT_EQ(cqe->res, -ETIME);
-	ASSERT_GE(now_ms() - t0, 25);
+	ASSERT_GE(t_now_ms() - t0, 25);
 	io_uring_cqe_seen(&ring, cqe);
 
 	/*

@@ -13,14 +13,6 @@
 #include <unistd.h>
 #include "test.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct __kernel_timespec ms_ts(long long ms)
 {
 	struct __kernel_timespec ts = {
@@ -93,11 +85,11 @@ static void test_wait_cqe_timeout(struct io_uring *ring, int fds[2])
 	/* Nothing in flight: the timeout fires, no CQE. */
 	ts = ms_ts(50);
 	cqe = (void *) 1;
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
 	ASSERT_EQ(ret, -ETIME);
 	ASSERT_NULL(cqe);
-	ASSERT_GE(now_ms() - t0, 40);
+	ASSERT_GE(t_now_ms() - t0, 40);
 	ASSERT_EQ(io_uring_cq_ready(ring), 0);
 
 	/* A CQE already there: returned without waiting for the timeout. */
@@ -115,7 +107,7 @@ static void test_wait_cqe_timeout(struct io_uring *ring, int fds[2])
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	start_writer(&th, &w, fds[1], 30);
 	ts = ms_ts(60000);
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
 	ASSERT_EQ(ret, 0);
 	ASSERT_NOT_NULL(cqe);
@@ -125,7 +117,7 @@ static void test_wait_cqe_timeout(struct io_uring *ring, int fds[2])
 	io_uring_cqe_seen(ring, cqe);
 	/* Sanity bound only: had the 60 s timeout run out we would be here
 	 * a minute later. */
-	ASSERT_LT(now_ms() - t0, 30000);
+	ASSERT_LT(t_now_ms() - t0, 30000);
 	join(th);
 
 	/* A NULL timeout waits like io_uring_wait_cqe. */
@@ -150,9 +142,9 @@ static void test_wait_cqes(struct io_uring *ring)
 	ASSERT_EQ(io_uring_submit(ring), 2);
 	ts = ms_ts(100);
 	cqe = NULL;
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ret = io_uring_wait_cqes(ring, &cqe, 4, &ts, NULL);
-	ASSERT_GE(now_ms() - t0, 80);
+	ASSERT_GE(t_now_ms() - t0, 80);
 	ASSERT_EQ(ret, 0);
 	ASSERT_NOT_NULL(cqe);
 	ASSERT_EQ(cqe->user_data, 10);
@@ -201,11 +193,11 @@ static void test_submit_and_wait_timeout(struct io_uring *ring, int fds[2])
 	queue_read(ring, fds[0], &c, 31);
 	ts = ms_ts(50);
 	cqe = (void *) 1;
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ret = io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts, NULL);
 	ASSERT_EQ(ret, -ETIME);
 	ASSERT_NULL(cqe);
-	ASSERT_GE(now_ms() - t0, 40);
+	ASSERT_GE(t_now_ms() - t0, 40);
 	ASSERT_EQ(io_uring_sq_ready(ring), 0);
 	ASSERT_EQ(io_uring_cq_ready(ring), 0);
 	/* The submitted read is live: satisfy it and reap it. */
@@ -254,34 +246,34 @@ static void test_min_timeout(struct io_uring *ring)
 	 */
 	t_submit_nops(ring, 1, 40);
 	ts = ms_ts(60000);
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ret = io_uring_submit_and_wait_min_timeout(ring, &cqe, 2, &ts, 20000,
 						   NULL);
 	ASSERT_EQ(ret, 1);
 	ASSERT_NOT_NULL(cqe);
 	ASSERT_EQ(cqe->user_data, 40);
-	ASSERT_LT(now_ms() - t0, 30000);
+	ASSERT_LT(t_now_ms() - t0, 30000);
 	io_uring_cqe_seen(ring, cqe);
 
 	/* Nothing at all: the overall timeout still applies. */
 	ts = ms_ts(50);
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ret = io_uring_submit_and_wait_min_timeout(ring, &cqe, 1, &ts, 10000,
 						   NULL);
 	ASSERT_EQ(ret, -ETIME);
 	ASSERT_NULL(cqe);
-	ASSERT_GE(now_ms() - t0, 40);
+	ASSERT_GE(t_now_ms() - t0, 40);
 
 	/* The same through io_uring_wait_cqes_min_timeout. */
 	t_submit_nops(ring, 1, 41);
 	ASSERT_EQ(io_uring_submit(ring), 1);
 	ts = ms_ts(60000);
-	t0 = now_ms();
+	t0 = t_now_ms();
 	ret = io_uring_wait_cqes_min_timeout(ring, &cqe, 3, &ts, 20000, NULL);
 	ASSERT_EQ(ret, 0);
 	ASSERT_NOT_NULL(cqe);
 	ASSERT_EQ(cqe->user_data, 41);
-	ASSERT_LT(now_ms() - t0, 30000);
+	ASSERT_LT(t_now_ms() - t0, 30000);
 	io_uring_cqe_seen(ring, cqe);
 	ts = ms_ts(50);
 	ret = io_uring_wait_cqes_min_timeout(ring, &cqe, 1, &ts, 10000, NULL);

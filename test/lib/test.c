@@ -427,16 +427,35 @@ struct io_uring_sqe *t_get_sqe(struct io_uring *ring)
 	return sqe;
 }
 
-int t_submit_one(struct io_uring *ring)
+/* Submit exactly one SQE and wait for a CQE (not consumed). */
+static struct io_uring_cqe *t_submit_wait_one(struct io_uring *ring)
 {
-	struct io_uring_cqe *cqe;
-	int ret = io_uring_submit(ring), res;
+	int ret = io_uring_submit(ring);
 
 	if (ret != 1)
 		t_fail("io_uring_submit: %d (%s), expected 1", ret,
 		       ret < 0 ? strerror(-ret) : "wrong count");
-	cqe = t_wait_cqe(ring);
-	res = cqe->res;
+	return t_wait_cqe(ring);
+}
+
+int t_submit_one(struct io_uring *ring)
+{
+	struct io_uring_cqe *cqe = t_submit_wait_one(ring);
+	int res = cqe->res;
+
+	io_uring_cqe_seen(ring, cqe);
+	return res;
+}
+
+int t_submit_one_ud(struct io_uring *ring, __u64 ud)
+{
+	struct io_uring_cqe *cqe = t_submit_wait_one(ring);
+	int res = cqe->res;
+
+	if (cqe->user_data != ud)
+		t_fail("CQE user_data %llu (res %d), expected %llu",
+		       (unsigned long long) cqe->user_data, res,
+		       (unsigned long long) ud);
 	io_uring_cqe_seen(ring, cqe);
 	return res;
 }

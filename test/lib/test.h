@@ -144,4 +144,66 @@ int t_submit_one(struct io_uring *ring);
  */
 unsigned t_submit_nops(struct io_uring *ring, unsigned n, __u64 first_user_data);
 
+/*
+ * t_get_sqe() with every byte of the SQE set to 0xff, so a prep helper that
+ * leaves a field it relies on unset shows.
+ */
+struct io_uring_sqe *t_get_dirty_sqe(struct io_uring *ring);
+/* t_get_dirty_sqe() with user_data ud (the prep helpers leave it alone). */
+struct io_uring_sqe *t_get_dirty_sqe_ud(struct io_uring *ring, __u64 ud);
+/*
+ * t_submit_one(), also failing the test unless the CQE carries user_data
+ * ud (the caller sets it on the SQE).
+ */
+int t_submit_one_ud(struct io_uring *ring, __u64 ud);
+/*
+ * io_uring_wait_cqe_timeout() for up to ms milliseconds: the CQE (not
+ * consumed), or NULL on -ETIME; any other error fails the test.
+ */
+struct io_uring_cqe *t_wait_cqe_ms(struct io_uring *ring, long ms);
+/* The next CQE (not consumed), failing the test after ms milliseconds. */
+struct io_uring_cqe *t_wait_cqe_within(struct io_uring *ring, long ms);
+
+/* A CQE's fields copied out, so the CQE itself can be consumed. */
+struct t_cqe {
+	__u64 user_data;
+	__s32 res;
+	__u32 flags;
+};
+/* Wait for the next CQE, copy it out and consume it. */
+struct t_cqe t_reap_cqe(struct io_uring *ring);
+/* t_reap_cqe() n times into out[0..n-1]. */
+void t_reap_cqes(struct io_uring *ring, struct t_cqe *out, unsigned n);
+/* The first of c[0..n-1] with this user_data; fails the test if none. */
+const struct t_cqe *t_find_cqe(const struct t_cqe *c, unsigned n,
+			       __u64 user_data);
+/* Sleep 20 ms, then fail the test if a CQE is pending. */
+void t_assert_idle(struct io_uring *ring);
+
+/*
+ * Publish buffers first..first+n-1 of the array at base (each buf_size
+ * bytes, buffer id = index) on a ring of entries entries, with
+ * io_uring_buf_ring_add() and one io_uring_buf_ring_advance().
+ */
+void t_buf_ring_give(struct io_uring_buf_ring *br, unsigned entries,
+		     void *base, size_t buf_size, unsigned first, unsigned n);
+
+/*
+ * Consume the CQEs that come into tags[] (their user_data), at most max:
+ * each wait lasts up to want_ms while fewer than want have come, then 1 ms.
+ * Every CQE must have res 0. Returns how many came.
+ */
+unsigned t_collect_tags(struct io_uring *ring, __u64 *tags, unsigned max,
+			unsigned want, long want_ms);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+long long t_now_ms(void);
+/* The smallest power of two >= v (1 for 0). */
+unsigned t_roundup_pow2(unsigned v);
+/*
+ * Whether the running kernel's release (uname) is at least major.minor;
+ * if_unknown when the release cannot be read.
+ */
+bool t_kernel_at_least(int major, int minor, bool if_unknown);
+
 #endif
