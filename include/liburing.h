@@ -281,6 +281,14 @@ int io_uring_register_ifq(struct io_uring *ring,
 			  struct io_uring_zcrx_ifq_reg *reg) LIBURING_NOEXCEPT;
 int io_uring_register_sync_msg(struct io_uring_sqe *sqe) LIBURING_NOEXCEPT;
 int io_uring_register_query(struct io_uring_query_hdr *query) LIBURING_NOEXCEPT;
+/* Interfaces of kernels after 6.18: their argument structs come from there. */
+struct zcrx_ctrl;
+struct io_uring_bpf;
+int io_uring_register_zcrx_ctrl(struct io_uring *ring,
+				struct zcrx_ctrl *ctrl) LIBURING_NOEXCEPT;
+int io_uring_register_bpf_filter(struct io_uring *ring,
+				 struct io_uring_bpf *bpf) LIBURING_NOEXCEPT;
+int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf) LIBURING_NOEXCEPT;
 
 /* Provided-buffer rings (src/bufring.c). */
 int io_uring_register_buf_ring(struct io_uring *ring,

@@ -17,9 +17,12 @@ UK_EXPORT struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring)
 		     UK_PROBE_OPS * sizeof(struct io_uring_probe_op);
 	struct io_uring_probe *probe;
 
+	int saved = errno;
+
 	if (!ring)
 		return NULL;
 	probe = calloc(1, len);
+	errno = saved;	/* the library never reports through errno */
 	if (!probe)
 		return NULL;
 	if (uk__register(ring, IORING_REGISTER_PROBE, probe, UK_PROBE_OPS) < 0) {

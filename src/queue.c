@@ -366,7 +366,11 @@ UK_EXPORT int io_uring_submit_and_wait_reg(struct io_uring *ring,
 					   struct io_uring_cqe **cqe_ptr,
 					   unsigned wait_nr, int reg_index)
 {
-	struct uk_wait w = {
+	struct uk_wait w;
+
+	if (reg_index < 0)
+		return -EINVAL;
+	w = (struct uk_wait) {
 		.submit = uk_flush_sq(ring),
 		.wait_nr = wait_nr,
 		.enter_flags = IORING_ENTER_EXT_ARG | IORING_ENTER_EXT_ARG_REG,
@@ -375,9 +379,6 @@ UK_EXPORT int io_uring_submit_and_wait_reg(struct io_uring *ring,
 					     sizeof(struct io_uring_reg_wait)),
 		.arg_size = sizeof(struct io_uring_reg_wait),
 	};
-
-	if (reg_index < 0)
-		return -EINVAL;
 	return uk_get_cqe(ring, cqe_ptr, &w);
 }
 
@@ -407,12 +408,14 @@ UK_EXPORT unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 		unsigned last = head + ready;
 		unsigned n = 0;
 
-		while (n < count && head != last) {
+		const bool mixed = ring->flags & IORING_SETUP_CQE_MIXED;
+
+		while (n < count && (int) (last - head) > 0) {
 			struct io_uring_cqe *cqe =
 				&ring->cq.cqes[(head & mask) << shift];
 
-			head += io_uring_cqe_nr(cqe);
-			if (cqe->flags & IORING_CQE_F_SKIP)
+			head += __io_uring_cqe_slots(ring, cqe);
+			if (mixed && (cqe->flags & IORING_CQE_F_SKIP))
 				continue;
 			cqes[n++] = cqe;
 		}

@@ -96,6 +96,24 @@ UK_EXPORT int io_uring_resize_rings(struct io_uring *ring,
 	if (ring->ring_fd < 0)
 		return -EBADF;	/* the new rings can only be mapped through the fd */
 
+	/*
+	 * The kernel checks that the SQEs it has been shown fit the new SQ;
+	 * the ones handed out but not yet submitted, which we carry over
+	 * below, must fit too, or they would overwrite each other.
+	 */
+	if (p->sq_entries) {
+		unsigned new_sq = p->sq_entries;
+		unsigned pending = ring->sq.sqe_tail - *ring->sq.khead;
+
+		if (new_sq > UK_MAX_SQ_ENTRIES && (p->flags & IORING_SETUP_CLAMP))
+			new_sq = UK_MAX_SQ_ENTRIES;
+		if (new_sq <= UK_MAX_SQ_ENTRIES) {
+			new_sq = uk__roundup_pow2(new_sq);
+			if (pending > new_sq)
+				return -EOVERFLOW;
+		}
+	}
+
 	memset(&p->sq_off, 0, sizeof(p->sq_off));
 	memset(&p->cq_off, 0, sizeof(p->cq_off));
 	ret = uk__register(ring, IORING_REGISTER_RESIZE_RINGS, p, 1);

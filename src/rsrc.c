@@ -273,7 +273,10 @@ UK_EXPORT int __io_uring_clone_buffers_offset(struct io_uring *dst,
 		buf.src_fd = (__u32) src->enter_ring_fd;
 		flags |= IORING_REGISTER_SRC_REGISTERED;
 	} else {
+		/* src_fd is a real fd: a caller's SRC_REGISTERED would make
+		 * the kernel read it as some other ring's index. */
 		buf.src_fd = (__u32) src->ring_fd;
+		flags &= ~IORING_REGISTER_SRC_REGISTERED;
 	}
 	buf.flags = flags;
 	buf.src_off = src_off;
@@ -342,4 +345,31 @@ UK_EXPORT int io_uring_register_sync_msg(struct io_uring_sqe *sqe)
 UK_EXPORT int io_uring_register_query(struct io_uring_query_hdr *query)
 {
 	return uk__sys_register(-1U, IORING_REGISTER_QUERY, query, 0);
+}
+
+/*
+ * Register opcodes of kernels after 6.18 (zcrx control in 6.19, BPF
+ * filters in 7.0). Their argument structs are not part of our 6.18 UAPI
+ * header, so these calls pass them through untouched; a kernel without
+ * the opcode answers -EINVAL.
+ */
+#define UK_REGISTER_ZCRX_CTRL	36
+#define UK_REGISTER_BPF_FILTER	37
+
+UK_EXPORT int io_uring_register_zcrx_ctrl(struct io_uring *ring,
+					  struct zcrx_ctrl *ctrl)
+{
+	return uk__register(ring, UK_REGISTER_ZCRX_CTRL, ctrl, 0);
+}
+
+UK_EXPORT int io_uring_register_bpf_filter(struct io_uring *ring,
+					   struct io_uring_bpf *bpf)
+{
+	return uk__register(ring, UK_REGISTER_BPF_FILTER, bpf, 1);
+}
+
+/* A filter for every ring the calling task (and its children) creates. */
+UK_EXPORT int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf)
+{
+	return uk__sys_register(-1U, UK_REGISTER_BPF_FILTER, bpf, 1);
 }

@@ -37,11 +37,6 @@ static size_t uk_align(size_t v, size_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-static unsigned uk_roundup_pow2(unsigned v)
-{
-	return v <= 1 ? 1 : 1U << (32 - __builtin_clz(v - 1));
-}
-
 /*
  * Where the SQ index array starts in the rings region: after the header and
  * the CQEs, cache-line aligned. The kernel doubles header and CQEs together
@@ -99,7 +94,7 @@ int uk__ring_layout(unsigned entries, const struct io_uring_params *p,
 	    !(flags & IORING_SETUP_IOPOLL))
 		return -EINVAL;
 
-	sq = uk_roundup_pow2(entries);
+	sq = uk__roundup_pow2(entries);
 	if (flags & IORING_SETUP_CQSIZE) {
 		cq = p->cq_entries;
 		if (!cq)
@@ -109,7 +104,7 @@ int uk__ring_layout(unsigned entries, const struct io_uring_params *p,
 				return -EINVAL;
 			cq = UK_MAX_CQ_ENTRIES;
 		}
-		cq = uk_roundup_pow2(cq);
+		cq = uk__roundup_pow2(cq);
 		if (cq < sq)
 			return -EINVAL;
 	} else {
@@ -514,11 +509,14 @@ UK_EXPORT ssize_t io_uring_mlock_size_params(unsigned entries,
 
 	if (!p)
 		return -EINVAL;
+	/* A kernel that cannot make even this ring (no memlock room on old
+	 * kernels, io_uring disabled) still gets the computed answer. */
 	memset(&probe, 0, sizeof(probe));
 	fd = uk__sys_setup(1, &probe);
-	if (fd < 0)
-		return fd;
-	uk__close(fd);
+	if (fd >= 0)
+		uk__close(fd);
+	else
+		probe.features = 0;
 
 	ret = uk__ring_layout(entries, p, &lay);
 	if (ret < 0)

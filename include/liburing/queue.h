@@ -173,13 +173,27 @@ IOURINGINLINE void io_uring_cq_advance(struct io_uring *ring, unsigned nr)
 	}
 }
 
+/*
+ * Slots the CQE takes in this ring. Only a CQE_MIXED ring has two-slot
+ * CQEs: elsewhere IORING_CQE_F_32 / F_SKIP mean nothing to the ring (and
+ * can arrive in cqe->flags from another ring via MSG_RING's FLAGS_PASS).
+ */
+IOURINGINLINE unsigned __io_uring_cqe_slots(const struct io_uring *ring,
+					    const struct io_uring_cqe *cqe)
+	LIBURING_NOEXCEPT
+{
+	if (uring_likely(!(ring->flags & IORING_SETUP_CQE_MIXED)))
+		return 1;
+	return io_uring_cqe_nr(cqe);
+}
+
 /* Mark one CQE (from peek/wait) as consumed. */
 IOURINGINLINE void io_uring_cqe_seen(struct io_uring *ring,
 				     struct io_uring_cqe *cqe)
 	LIBURING_NOEXCEPT
 {
 	if (cqe)
-		io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
+		io_uring_cq_advance(ring, __io_uring_cqe_slots(ring, cqe));
 }
 
 IOURINGINLINE void io_uring_sqe_set_data(struct io_uring_sqe *sqe, void *data)
@@ -320,7 +334,8 @@ IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 			break;
 		}
 		cqe = &ring->cq.cqes[(head & mask) << shift];
-		if (uring_unlikely(cqe->flags & IORING_CQE_F_SKIP)) {
+		if (uring_unlikely((cqe->flags & IORING_CQE_F_SKIP) &&
+				   (ring->flags & IORING_SETUP_CQE_MIXED))) {
 			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
 			continue;
 		}
@@ -491,7 +506,8 @@ IOURINGINLINE bool io_uring_cqe_iter_next(struct io_uring_cqe_iter *iter,
 {
 	struct io_uring_cqe *c;
 
-	if (iter->head == iter->tail)
+	/* Signed: a two-slot CQE may step head past a tail read early. */
+	if ((int) (iter->tail - iter->head) <= 0)
 		return false;
 	c = &iter->cqes[(iter->head & iter->mask) << iter->shift];
 	iter->head += io_uring_cqe_nr(c);

@@ -36,6 +36,12 @@ static inline unsigned uk__enter_flags(const struct io_uring *ring)
 	return ring->int_flags & UK_INT_ENTER_MASK;
 }
 
+/* Round up to a power of two, as the kernel sizes rings (v <= 2^31). */
+static inline unsigned uk__roundup_pow2(unsigned v)
+{
+	return v <= 1 ? 1 : 1U << (32 - __builtin_clz(v - 1));
+}
+
 /* Kernel limits on ring sizes (IORING_MAX_ENTRIES / IORING_MAX_CQ_ENTRIES). */
 #define UK_MAX_SQ_ENTRIES	32768U
 #define UK_MAX_CQ_ENTRIES	(2 * UK_MAX_SQ_ENTRIES)
