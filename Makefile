@@ -118,11 +118,15 @@ TOOL_LIBS :=
 TOOL_DEFS := -DURINGKIT_NO_LIBAIO
 endif
 
+# The tool finds the library beside it in the build tree and in ../lib once
+# installed (a relative rpath, so the install does not point into the tree).
+TOOL_LINK := -L$(O) -l:$(SONAME) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
+
 tool: $(O)/uringkit
 
 $(O)/uringkit: $(TOOL_SRCS) $(TOOL_HDRS) $(O)/$(SONAME)
 	$(CC) $(BASE_CFLAGS) $(TOOL_DEFS) -Iinclude -Itools/uringkit -o $@ \
-		$(TOOL_SRCS) $(LINK_URING) $(TOOL_LIBS) -lm -lpthread
+		$(TOOL_SRCS) $(TOOL_LINK) $(TOOL_LIBS) -lm -lpthread
 
 # ---- examples: small programs a user would copy from -----------------------
 EXAMPLE_SRCS := $(wildcard examples/*.c)
