@@ -18,38 +18,6 @@
 static struct io_uring ring;
 static int pipefd[2];
 
-/*
- * Bytes of address space mapped by this process (from /proc/self/maps,
- * read into a static buffer so that counting allocates nothing).
- */
-static unsigned long long mapped_bytes(void)
-{
-	static char buf[1 << 20];
-	unsigned long long total = 0;
-	size_t len = 0;
-	ssize_t r;
-	char *p;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-
-	ASSERT_GE(fd, 0);
-	while (len < sizeof(buf) - 1 &&
-	       (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t) r;
-	close(fd);
-	buf[len] = 0;
-	for (p = buf; *p; ) {
-		unsigned long long a, b;
-
-		if (sscanf(p, "%llx-%llx", &a, &b) == 2)
-			total += b - a;
-		p = strchr(p, '\n');
-		if (!p)
-			break;
-		p++;
-	}
-	return total;
-}
-
 static int read_select(int bgid, int *bid)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
@@ -75,7 +43,7 @@ static void exercise(unsigned n, int bgid, unsigned flags)
 {
 	static char bufs[4][BUFLEN];
 	struct io_uring_buf_ring *br;
-	unsigned long long before = mapped_bytes();
+	unsigned long long before = t_mapped_bytes();
 	uint16_t head;
 	int err = 1, bid;
 
@@ -112,18 +80,18 @@ static void exercise(unsigned n, int bgid, unsigned flags)
 
 	ASSERT_EQ(io_uring_free_buf_ring(&ring, br, n, bgid), 0);
 	ASSERT_EQ(io_uring_buf_ring_head(&ring, bgid, &head), -ENOENT);
-	ASSERT_EQ(mapped_bytes(), before);
+	ASSERT_EQ(t_mapped_bytes(), before);
 }
 
 static void expect_fail(unsigned n, int bgid, unsigned flags, int want)
 {
 	int fds = t_count_fds();	/* first: it may allocate */
-	unsigned long long before = mapped_bytes();
+	unsigned long long before = t_mapped_bytes();
 	int err = 0;
 
 	ASSERT_NULL(io_uring_setup_buf_ring(&ring, n, bgid, flags, &err));
 	ASSERT_EQ(err, want);
-	ASSERT_EQ(mapped_bytes(), before);
+	ASSERT_EQ(t_mapped_bytes(), before);
 	ASSERT_EQ(t_count_fds(), fds);
 }
 

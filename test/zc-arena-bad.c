@@ -29,87 +29,12 @@
 #include <unistd.h>
 #include <uringkit/zc.h>
 #include "test.h"
+#include "net.h"
 
 /* Large enough that a leak cannot hide in an allocator's noise. */
 #define ARENA_SIZE	(8UL << 20)
 
 static int fds[2];
-
-static void tcp_pair(int out[2])
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ASSERT_GE(lfd, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(bind(lfd, (struct sockaddr *) &a, len), 0);
-	ASSERT_EQ(listen(lfd, 1), 0);
-	ASSERT_EQ(getsockname(lfd, (struct sockaddr *) &a, &len), 0);
-	out[0] = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_GE(out[0], 0);
-	ASSERT_EQ(connect(out[0], (struct sockaddr *) &a, len), 0);
-	out[1] = accept(lfd, NULL, NULL);
-	ASSERT_GE(out[1], 0);
-	close(lfd);
-}
-
-static void read_exact(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = read(fd, (char *) buf + got, len - got);
-
-		ASSERT_GT(r, 0);
-		got += (size_t) r;
-	}
-}
-
-static struct io_uring_cqe *wait_cqe(struct io_uring *ring)
-{
-	struct __kernel_timespec ts = { .tv_sec = 5 };
-	struct io_uring_cqe *cqe = NULL;
-	int ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
-
-	if (ret)
-		t_fail("waiting for a CQE: %d (%s)", ret, strerror(-ret));
-	return cqe;
-}
-
-/*
- * Bytes of address space mapped by this process (from /proc/self/maps,
- * read into a static buffer so that counting allocates nothing).
- */
-static unsigned long long mapped_bytes(void)
-{
-	static char buf[1 << 20];
-	unsigned long long total = 0;
-	size_t len = 0;
-	ssize_t r;
-	char *p;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-
-	ASSERT_GE(fd, 0);
-	while (len < sizeof(buf) - 1 &&
-	       (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t) r;
-	close(fd);
-	buf[len] = 0;
-	for (p = buf; *p; ) {
-		unsigned long long a, b;
-
-		if (sscanf(p, "%llx-%llx", &a, &b) == 2)
-			total += b - a;
-		p = strchr(p, '\n');
-		if (!p)
-			break;
-		p++;
-	}
-	return total;
-}
 
 static unsigned long long base_maps;
 static int base_fds;
@@ -118,7 +43,7 @@ static int extra_fds;	/* rings opened since the baseline */
 /* No fd and no arena-sized mapping more than at the start. */
 static void nothing_left(void)
 {
-	unsigned long long now = mapped_bytes();
+	unsigned long long now = t_mapped_bytes();
 
 	ASSERT_EQ(t_count_fds(), base_fds + extra_fds);
 	/* allocators may grow a little; a leaked arena is 8 MiB */
@@ -186,11 +111,11 @@ static void bad_create(struct io_uring *ring)
 	{
 		static char in[1000];
 
-		read_exact(fds[1], in, sizeof(in));
+		t_read_exact(fds[1], in, sizeof(in));
 		ASSERT_MEM_EQ(in, user_buf + 100, sizeof(in));
 	}
 	for (int n = 0; n < 2; n++) {
-		cqe = wait_cqe(ring);
+		cqe = t_wait_cqe_within(ring, 5000);
 		if (!n)
 			ASSERT_EQ(cqe->res, 1000);
 		if (!(cqe->flags & IORING_CQE_F_MORE))
@@ -334,7 +259,7 @@ static void bad_prep(struct io_uring *ring)
 	io_uring_sqe_set_data64(s2, 99);
 	ASSERT_EQ(io_uring_sq_ready(ring), 2);
 	ASSERT_EQ(io_uring_submit(ring), 2);
-	cqe = wait_cqe(ring);
+	cqe = t_wait_cqe_within(ring, 5000);
 	ASSERT_EQ(cqe->user_data, 99);
 	ASSERT_EQ(cqe->res, 0);
 	io_uring_cqe_seen(ring, cqe);
@@ -397,10 +322,10 @@ static void forced_free(void)
 	nothing_left();
 
 	/* What was in flight still arrives, intact; its CQEs carry the tag. */
-	read_exact(fds[1], in, sizeof(in));
+	t_read_exact(fds[1], in, sizeof(in));
 	ASSERT_MEM_EQ(in, want, sizeof(in));
 	while (!got_notif) {
-		struct io_uring_cqe *cqe = wait_cqe(&ring2);
+		struct io_uring_cqe *cqe = t_wait_cqe_within(&ring2, 5000);
 
 		ASSERT_EQ(cqe->user_data >> 48, URINGKIT_ZC_USER_DATA_TAG);
 		if (!cqes)
@@ -430,7 +355,7 @@ int main(void)
 	t_require_op(IORING_OP_SEND_ZC);
 	t_require_op(IORING_OP_SENDMSG_ZC);
 	t_ring_init(&ring, 16, NULL);
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 
 	/* Warm up the allocator once, then take the baseline. */
 	{
@@ -443,7 +368,7 @@ int main(void)
 		ASSERT_EQ(uringkit_zc_arena_free(a, 0), 0);
 	}
 	base_fds = t_count_fds();
-	base_maps = mapped_bytes();
+	base_maps = t_mapped_bytes();
 
 	bad_create(&ring);
 	bad_prep(&ring);

@@ -26,55 +26,12 @@
 #include <unistd.h>
 #include <uringkit/zc.h>
 #include "test.h"
+#include "net.h"
 
 #define ARENA_SIZE	(64 * 1024)
 #define NR_INFLIGHT	16
 
 static int fds[2];
-
-static void tcp_pair(int out[2])
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ASSERT_GE(lfd, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(bind(lfd, (struct sockaddr *) &a, len), 0);
-	ASSERT_EQ(listen(lfd, 1), 0);
-	ASSERT_EQ(getsockname(lfd, (struct sockaddr *) &a, &len), 0);
-	out[0] = socket(AF_INET, SOCK_STREAM, 0);
-	ASSERT_GE(out[0], 0);
-	ASSERT_EQ(connect(out[0], (struct sockaddr *) &a, len), 0);
-	out[1] = accept(lfd, NULL, NULL);
-	ASSERT_GE(out[1], 0);
-	close(lfd);
-}
-
-static void read_exact(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = read(fd, (char *) buf + got, len - got);
-
-		ASSERT_GT(r, 0);
-		got += (size_t) r;
-	}
-}
-
-static struct io_uring_cqe *wait_cqe(struct io_uring *ring)
-{
-	struct __kernel_timespec ts = { .tv_sec = 5 };
-	struct io_uring_cqe *cqe = NULL;
-	int ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
-
-	if (ret)
-		t_fail("waiting for a CQE: %d (%s)", ret, strerror(-ret));
-	return cqe;
-}
 
 /*
  * Decode the next CQE of the arena's request id; returns the mask from
@@ -84,7 +41,7 @@ static struct io_uring_cqe *wait_cqe(struct io_uring *ring)
 static int next_event(struct io_uring *ring, struct uringkit_zc_arena *a,
 		      int id, int *res)
 {
-	struct io_uring_cqe *cqe = wait_cqe(ring);
+	struct io_uring_cqe *cqe = t_wait_cqe_within(ring, 5000);
 	struct uringkit_zc_event ev = { -1, 0 };
 	int ret = uringkit_zc_complete(a, cqe, &ev);
 
@@ -111,7 +68,7 @@ static void send_and_check(struct io_uring *ring, struct uringkit_zc_arena *a,
 	ASSERT_EQ(uringkit_zc_inflight(a), 1);
 	ASSERT_EQ(next_event(ring, a, id, &res), URINGKIT_ZC_RESULT);
 	ASSERT_EQ(res, (int) len);
-	read_exact(fds[1], in, len);
+	t_read_exact(fds[1], in, len);
 	ASSERT_MEM_EQ(in, want, len);
 	ASSERT_EQ(next_event(ring, a, id, &res), URINGKIT_ZC_DONE);
 	ASSERT_EQ(res & ~IORING_NOTIF_USAGE_ZC_COPIED, 0);
@@ -166,7 +123,7 @@ static void seven_pieces(struct io_uring *ring, struct uringkit_zc_arena *a)
 	{
 		static unsigned char in[ARENA_SIZE];
 
-		read_exact(fds[1], in, total);
+		t_read_exact(fds[1], in, total);
 		ASSERT_MEM_EQ(in, want, total);
 	}
 	ASSERT_EQ(next_event(ring, a, id, &res), URINGKIT_ZC_RESULT);
@@ -176,7 +133,7 @@ static void seven_pieces(struct io_uring *ring, struct uringkit_zc_arena *a)
 	ASSERT_NULL(uringkit_zc_alloc(a, 1));
 	ASSERT_EQ(uringkit_zc_arena_free(a, 0), -EBUSY);
 
-	cqe = wait_cqe(ring);
+	cqe = t_wait_cqe_within(ring, 5000);
 	{
 		struct io_uring_cqe copy = *cqe;
 		struct uringkit_zc_event ev;
@@ -262,11 +219,11 @@ static void many_inflight(struct io_uring *ring, struct uringkit_zc_arena *a)
 	ASSERT_EQ(t_check_fill(chunk[3], (size_t) lens[3], 0, 203),
 		  (size_t) lens[3]);
 
-	read_exact(fds[1], in, total);
+	t_read_exact(fds[1], in, total);
 	ASSERT_MEM_EQ(in, want, total);
 
 	while (seen_done < NR_INFLIGHT) {
-		struct io_uring_cqe *cqe = wait_cqe(ring);
+		struct io_uring_cqe *cqe = t_wait_cqe_within(ring, 5000);
 		struct uringkit_zc_event ev;
 		int ret = uringkit_zc_complete(a, cqe, &ev), i;
 
@@ -420,7 +377,7 @@ int main(void)
 	t_require_op(IORING_OP_SEND_ZC);
 	t_require_op(IORING_OP_SENDMSG_ZC);
 	t_ring_init(&ring, 64, NULL);
-	tcp_pair(fds);
+	t_tcp_pair(fds);
 
 	a = uringkit_zc_arena_create(&ring, ARENA_SIZE, 0, 0, &err);
 	if (!a && err == -ENOMEM)
@@ -438,7 +395,7 @@ int main(void)
 	io_uring_prep_nop(sqe);
 	io_uring_sqe_set_data64(sqe, 0x1234);
 	ASSERT_EQ(io_uring_submit(&ring), 1);
-	cqe = wait_cqe(&ring);
+	cqe = t_wait_cqe_within(&ring, 5000);
 	ASSERT_EQ(uringkit_zc_complete(a, cqe, NULL), 0);
 	io_uring_cqe_seen(&ring, cqe);
 

@@ -398,12 +398,16 @@ int t_count_maps(void)
 	return n;
 }
 
-int t_count_ring_maps(void)
+/*
+ * /proc/self/maps as one string, read into a static buffer with raw read()
+ * so that looking at the mappings allocates (and so maps) nothing.
+ */
+static const char *t_read_maps(void)
 {
 	static char buf[1 << 20];
 	size_t len = 0;
 	ssize_t r;
-	int fd, n = 0;
+	int fd;
 
 	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -413,9 +417,35 @@ int t_count_ring_maps(void)
 		len += (size_t) r;
 	close(fd);
 	buf[len] = 0;
-	for (char *p = buf; (p = strstr(p, "anon_inode:[io_uring]")); p++)
+	return buf;
+}
+
+int t_count_ring_maps(void)
+{
+	const char *p = t_read_maps();
+	int n = 0;
+
+	for (; (p = strstr(p, "anon_inode:[io_uring]")); p++)
 		n++;
 	return n;
+}
+
+unsigned long long t_mapped_bytes(void)
+{
+	const char *p = t_read_maps();
+	unsigned long long total = 0;
+
+	while (*p) {
+		unsigned long long a, b;
+
+		if (sscanf(p, "%llx-%llx", &a, &b) == 2)
+			total += b - a;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return total;
 }
 
 struct io_uring_sqe *t_get_sqe(struct io_uring *ring)

@@ -128,6 +128,8 @@ int t_count_maps(void);
  * map memory as they grow.
  */
 int t_count_ring_maps(void);
+/* Bytes of address space this process has mapped (allocates nothing). */
+unsigned long long t_mapped_bytes(void);
 
 /* io_uring_wait_cqe(); fails the test on error. */
 struct io_uring_cqe *t_wait_cqe(struct io_uring *ring);
