@@ -486,6 +486,25 @@ static void uring_drain(struct io_uring *ring, unsigned *inflight)
 	}
 }
 
+/*
+ * End a cell's ring: cancel and reap what is in flight, then release the
+ * ring and its buffer ring (br may be NULL). A buffer ring the kernel may
+ * still write into is freed only after the ring's exit, when the kernel
+ * holds nothing of it any more.
+ */
+static void uring_teardown(struct io_uring *ring, unsigned *inflight,
+			   struct uringkit_bufring *br)
+{
+	uring_drain(ring, inflight);
+	if (br && !*inflight) {
+		uringkit_bufring_free(br);
+		br = NULL;
+	}
+	io_uring_queue_exit(ring);
+	if (br)
+		uringkit_bufring_free(br);
+}
+
 /* c: the articles' receiver. One recv per packet, submitted, then waited for. */
 static void rx_uring_rearm(struct udp_ctx *x)
 {
@@ -538,8 +557,7 @@ static void rx_uring_rearm(struct udp_ctx *x)
 			break;
 	}
 out:
-	uring_drain(&ring, &inflight);
-	io_uring_queue_exit(&ring);
+	uring_teardown(&ring, &inflight, NULL);
 }
 
 /* d, e, f: multishot recv or recvmsg into a provided-buffer ring. */
@@ -658,15 +676,7 @@ static void rx_uring_mshot(struct udp_ctx *x, const struct mshot_kind *k)
 			break;
 	}
 out:
-	uring_drain(&ring, &inflight);
-	if (br && !inflight) {
-		uringkit_bufring_free(br);
-		br = NULL;
-	}
-	io_uring_queue_exit(&ring);
-	/* After the ring's exit the kernel holds nothing of br any more. */
-	if (br)
-		uringkit_bufring_free(br);
+	uring_teardown(&ring, &inflight, br);
 }
 
 static const struct mshot_kind mshot_recv = { false, 1, 0 };
@@ -1233,8 +1243,7 @@ static void srv_uring(struct tcp_ctx *x)
 			break;
 	}
 out:
-	uring_drain(&ring, &inflight);
-	io_uring_queue_exit(&ring);
+	uring_teardown(&ring, &inflight, NULL);
 }
 
 /* Multishot recv into a provided-buffer ring; the reply is sent from it. */
@@ -1346,14 +1355,7 @@ static void srv_uring_mshot(struct tcp_ctx *x)
 			break;
 	}
 out:
-	uring_drain(&ring, &inflight);
-	if (br && !inflight) {
-		uringkit_bufring_free(br);
-		br = NULL;
-	}
-	io_uring_queue_exit(&ring);
-	if (br)
-		uringkit_bufring_free(br);
+	uring_teardown(&ring, &inflight, br);
 }
 
 struct tcp_server {
