@@ -22,6 +22,8 @@ endif
 
 CC      ?= cc
 AR      ?= ar
+LD      ?= ld
+OBJCOPY ?= objcopy
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Werror=implicit-function-declaration -Werror=int-conversion \
@@ -38,7 +40,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 OUT := $(abspath $(O))
 
 # ---- library ---------------------------------------------------------------
-LIB_SRCS := $(wildcard src/*.c)
+LIB_SRCS := $(wildcard src/*.c src/uringkit/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRCS))
 LIB_HDRS := $(wildcard include/*.h include/liburing/*.h include/uringkit/*.h \
 		       src/internal/*.h)
@@ -71,7 +73,17 @@ $(O)/$(SONAME): $(SHLIB)
 $(O)/liburing.so: $(O)/$(SONAME)
 	ln -sf $(SONAME) $@
 
-$(STLIB): $(LIB_OBJS)
+# The archives hold one relocatable object each, with every hidden symbol
+# made local: a program linking liburing.a can call the public names only,
+# never the library's uk__ internals (test/abi-nm checks both libraries).
+$(O)/obj/%-all.o:
+	@mkdir -p $(dir $@)
+	$(LD) -r -o $@ $^
+	$(OBJCOPY) --localize-hidden $@
+
+$(O)/obj/liburing-all.o: $(LIB_OBJS)
+
+$(STLIB): $(O)/obj/liburing-all.o
 	rm -f $@
 	$(AR) rcs $@ $^
 
@@ -100,7 +112,9 @@ $(O)/$(FFI_SONAME): $(FFI_SHLIB)
 $(O)/liburing-ffi.so: $(O)/$(FFI_SONAME)
 	ln -sf $(FFI_SONAME) $@
 
-$(FFI_STLIB): $(FFI_OBJS)
+$(O)/obj/liburing-ffi-all.o: $(FFI_OBJS)
+
+$(FFI_STLIB): $(O)/obj/liburing-ffi-all.o
 	rm -f $@
 	$(AR) rcs $@ $^
 
@@ -184,7 +198,7 @@ $(O)/test/abi-%: test/abi/%.c
 tests: lib tool examples $(TEST_BINS) $(ABI_BINS)
 
 check: tests
-	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) test/run $(O)/test
+	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) URINGKIT_SRC=$(CURDIR) test/run $(O)/test
 
 # ---- install ---------------------------------------------------------------
 install: lib tool examples

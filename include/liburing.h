@@ -143,12 +143,19 @@ struct io_uring {
 
 /*
  * Library functions (liburing.so.2). Everything that enters the kernel or
- * allocates lives in the library; the fast paths are inline below.
+ * allocates lives in the library; the fast paths are inline below. Each
+ * group names the file under src/ that implements it.
  */
+
+/* What the kernel supports (src/probe.c). */
 struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring) LIBURING_NOEXCEPT;
 struct io_uring_probe *io_uring_get_probe(void) LIBURING_NOEXCEPT;
 void io_uring_free_probe(struct io_uring_probe *probe) LIBURING_NOEXCEPT;
+int io_uring_register_probe(struct io_uring *ring, struct io_uring_probe *p,
+			    unsigned nr) LIBURING_NOEXCEPT;
+int io_uring_register_query(struct io_uring_query_hdr *query) LIBURING_NOEXCEPT;
 
+/* Ring setup and teardown (src/setup.c). */
 int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
 			    struct io_uring_params *p,
 			    void *buf, size_t buf_size) LIBURING_NOEXCEPT;
@@ -160,6 +167,8 @@ int io_uring_queue_mmap(int fd, struct io_uring_params *p,
 			struct io_uring *ring) LIBURING_NOEXCEPT;
 int io_uring_ring_dontfork(struct io_uring *ring) LIBURING_NOEXCEPT;
 void io_uring_queue_exit(struct io_uring *ring) LIBURING_NOEXCEPT;
+
+/* Submission and completion (src/queue.c). */
 unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 				 struct io_uring_cqe **cqes,
 				 unsigned count) LIBURING_NOEXCEPT;
@@ -195,6 +204,7 @@ int io_uring_submit_and_wait_reg(struct io_uring *ring,
 int io_uring_submit_and_get_events(struct io_uring *ring) LIBURING_NOEXCEPT;
 int io_uring_get_events(struct io_uring *ring) LIBURING_NOEXCEPT;
 
+/* Registrations that tune the ring itself (src/register.c; resize: src/resize.c). */
 int io_uring_enable_rings(struct io_uring *ring) LIBURING_NOEXCEPT;
 int io_uring_register_ring_fd(struct io_uring *ring) LIBURING_NOEXCEPT;
 int io_uring_unregister_ring_fd(struct io_uring *ring) LIBURING_NOEXCEPT;
@@ -206,7 +216,7 @@ int io_uring_register_clock(struct io_uring *ring,
 int io_uring_set_iowait(struct io_uring *ring,
 			bool enable_iowait) LIBURING_NOEXCEPT;
 
-/* Registered resources (src/rsrc.c). */
+/* Fixed file and buffer tables, buffer cloning (src/rsrc.c). */
 int io_uring_register_buffers(struct io_uring *ring, const struct iovec *iovecs,
 			      unsigned nr_iovecs) LIBURING_NOEXCEPT;
 int io_uring_register_buffers_tags(struct io_uring *ring,
@@ -236,29 +246,6 @@ int io_uring_register_files_update(struct io_uring *ring, unsigned off,
 int io_uring_register_file_alloc_range(struct io_uring *ring, unsigned off,
 				       unsigned len) LIBURING_NOEXCEPT;
 
-int io_uring_register_eventfd(struct io_uring *ring, int fd) LIBURING_NOEXCEPT;
-int io_uring_register_eventfd_async(struct io_uring *ring,
-				    int fd) LIBURING_NOEXCEPT;
-int io_uring_unregister_eventfd(struct io_uring *ring) LIBURING_NOEXCEPT;
-int io_uring_register_probe(struct io_uring *ring, struct io_uring_probe *p,
-			    unsigned nr) LIBURING_NOEXCEPT;
-int io_uring_register_personality(struct io_uring *ring) LIBURING_NOEXCEPT;
-int io_uring_unregister_personality(struct io_uring *ring,
-				    int id) LIBURING_NOEXCEPT;
-int io_uring_register_restrictions(struct io_uring *ring,
-				   struct io_uring_restriction *res,
-				   unsigned int nr_res) LIBURING_NOEXCEPT;
-int io_uring_register_iowq_aff(struct io_uring *ring, size_t cpusz,
-			       const cpu_set_t *mask) LIBURING_NOEXCEPT;
-int io_uring_unregister_iowq_aff(struct io_uring *ring) LIBURING_NOEXCEPT;
-int io_uring_register_iowq_max_workers(struct io_uring *ring,
-				       unsigned int *values) LIBURING_NOEXCEPT;
-int io_uring_register_sync_cancel(struct io_uring *ring,
-				  struct io_uring_sync_cancel_reg *reg) LIBURING_NOEXCEPT;
-int io_uring_register_napi(struct io_uring *ring,
-			   struct io_uring_napi *napi) LIBURING_NOEXCEPT;
-int io_uring_unregister_napi(struct io_uring *ring,
-			     struct io_uring_napi *napi) LIBURING_NOEXCEPT;
 int io_uring_clone_buffers(struct io_uring *dst,
 			   struct io_uring *src) LIBURING_NOEXCEPT;
 int __io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src,
@@ -272,20 +259,45 @@ int __io_uring_clone_buffers_offset(struct io_uring *dst,
 				    unsigned int dst_off, unsigned int src_off,
 				    unsigned int nr,
 				    unsigned int flags) LIBURING_NOEXCEPT;
+
+/* Ring-level registrations (src/register.c). */
+int io_uring_register_eventfd(struct io_uring *ring, int fd) LIBURING_NOEXCEPT;
+int io_uring_register_eventfd_async(struct io_uring *ring,
+				    int fd) LIBURING_NOEXCEPT;
+int io_uring_unregister_eventfd(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_register_personality(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_unregister_personality(struct io_uring *ring,
+				    int id) LIBURING_NOEXCEPT;
+int io_uring_register_iowq_aff(struct io_uring *ring, size_t cpusz,
+			       const cpu_set_t *mask) LIBURING_NOEXCEPT;
+int io_uring_unregister_iowq_aff(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_register_iowq_max_workers(struct io_uring *ring,
+				       unsigned int *values) LIBURING_NOEXCEPT;
+int io_uring_register_sync_cancel(struct io_uring *ring,
+				  struct io_uring_sync_cancel_reg *reg) LIBURING_NOEXCEPT;
+int io_uring_register_napi(struct io_uring *ring,
+			   struct io_uring_napi *napi) LIBURING_NOEXCEPT;
+int io_uring_unregister_napi(struct io_uring *ring,
+			     struct io_uring_napi *napi) LIBURING_NOEXCEPT;
 int io_uring_register_region(struct io_uring *ring,
 			     struct io_uring_mem_region_reg *reg) LIBURING_NOEXCEPT;
 int io_uring_register_wait_reg(struct io_uring *ring,
 			       struct io_uring_reg_wait *reg,
 			       int nr) LIBURING_NOEXCEPT;
+int io_uring_register_sync_msg(struct io_uring_sqe *sqe) LIBURING_NOEXCEPT;
+
+/* Zero-copy receive queues (src/zcrx.c); zcrx_ctrl is 6.19. */
+struct zcrx_ctrl;
 int io_uring_register_ifq(struct io_uring *ring,
 			  struct io_uring_zcrx_ifq_reg *reg) LIBURING_NOEXCEPT;
-int io_uring_register_sync_msg(struct io_uring_sqe *sqe) LIBURING_NOEXCEPT;
-int io_uring_register_query(struct io_uring_query_hdr *query) LIBURING_NOEXCEPT;
-/* Interfaces of kernels after 6.18: their argument structs come from there. */
-struct zcrx_ctrl;
-struct io_uring_bpf;
 int io_uring_register_zcrx_ctrl(struct io_uring *ring,
 				struct zcrx_ctrl *ctrl) LIBURING_NOEXCEPT;
+
+/* What a ring may do: restrictions, BPF filters of 7.0 (src/filter.c). */
+struct io_uring_bpf;
+int io_uring_register_restrictions(struct io_uring *ring,
+				   struct io_uring_restriction *res,
+				   unsigned int nr_res) LIBURING_NOEXCEPT;
 int io_uring_register_bpf_filter(struct io_uring *ring,
 				 struct io_uring_bpf *bpf) LIBURING_NOEXCEPT;
 int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf) LIBURING_NOEXCEPT;

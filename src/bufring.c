@@ -42,7 +42,7 @@ UK_EXPORT int io_uring_buf_ring_head(struct io_uring *ring, int buf_group,
 	return 0;
 }
 
-static size_t uk_buf_ring_bytes(unsigned int nentries)
+static size_t buf_ring_bytes(unsigned int nentries)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t len = (size_t) nentries * sizeof(struct io_uring_buf);
@@ -72,7 +72,7 @@ UK_EXPORT struct io_uring_buf_ring *io_uring_setup_buf_ring(
 		*err = -EINVAL;
 		return NULL;
 	}
-	len = uk_buf_ring_bytes(nentries);
+	len = buf_ring_bytes(nentries);
 	memset(&reg, 0, sizeof(reg));
 	reg.ring_entries = nentries;
 	reg.bgid = (__u16) bgid;
@@ -121,6 +121,6 @@ UK_EXPORT int io_uring_free_buf_ring(struct io_uring *ring,
 
 	if (ret)
 		return ret;
-	uk__munmap(br, uk_buf_ring_bytes(nentries));
+	uk__munmap(br, buf_ring_bytes(nentries));
 	return 0;
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Which opcodes the running kernel supports (IORING_REGISTER_PROBE, 5.6+). */
+/*
+ * What the running kernel supports: the opcode probe (IORING_REGISTER_PROBE,
+ * 5.6+) and the ring-less query interface (IORING_REGISTER_QUERY, 6.18).
+ */
 #include <stdlib.h>
 #include "internal/ring.h"
 
@@ -47,4 +50,16 @@ UK_EXPORT struct io_uring_probe *io_uring_get_probe(void)
 UK_EXPORT void io_uring_free_probe(struct io_uring_probe *probe)
 {
 	free(probe);
+}
+
+UK_EXPORT int io_uring_register_probe(struct io_uring *ring,
+				      struct io_uring_probe *p, unsigned nr)
+{
+	return uk__register(ring, IORING_REGISTER_PROBE, p, nr);
+}
+
+/* Ask the kernel what it supports, without a ring (Linux 6.18). */
+UK_EXPORT int io_uring_register_query(struct io_uring_query_hdr *query)
+{
+	return uk__sys_register(-1U, IORING_REGISTER_QUERY, query, 0);
 }

@@ -12,15 +12,15 @@
  * (completions are reaped by polling inside io_uring_enter), when CQEs sit
  * in the overflow list, or when task work must run to post them.
  */
-static inline bool uk_cq_needs_flush(const struct io_uring *ring)
+static inline bool cq_needs_flush(const struct io_uring *ring)
 {
 	return IO_URING_READ_ONCE(*ring->sq.kflags) &
 	       (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN);
 }
 
-static inline bool uk_cq_needs_enter(const struct io_uring *ring)
+static inline bool cq_needs_enter(const struct io_uring *ring)
 {
-	return (ring->int_flags & UK_INT_CQ_ENTER) || uk_cq_needs_flush(ring);
+	return (ring->int_flags & UK_INT_CQ_ENTER) || cq_needs_flush(ring);
 }
 
 /*
@@ -28,7 +28,7 @@ static inline bool uk_cq_needs_enter(const struct io_uring *ring)
  * without SQPOLL. With SQPOLL only when the SQ thread went to sleep, in
  * which case *flags gets IORING_ENTER_SQ_WAKEUP.
  */
-static inline bool uk_sq_needs_enter(struct io_uring *ring, unsigned submit,
+static inline bool sq_needs_enter(struct io_uring *ring, unsigned submit,
 				     unsigned *flags)
 {
 	if (!submit)
@@ -36,7 +36,7 @@ static inline bool uk_sq_needs_enter(struct io_uring *ring, unsigned submit,
 	if (!(ring->flags & IORING_SETUP_SQPOLL))
 		return true;
 	/*
-	 * The tail store (in uk_flush_sq) must be visible before we read the
+	 * The tail store (in flush_sq) must be visible before we read the
 	 * thread's NEED_WAKEUP flag; the kernel orders its side the same way
 	 * (set the flag, full barrier, re-check the tail before sleeping), so
 	 * one of us always sees the other.
@@ -54,7 +54,7 @@ static inline bool uk_sq_needs_enter(struct io_uring *ring, unsigned submit,
  * Publish the SQEs handed out since the last flush by moving the kernel's
  * tail. Returns how many SQEs the kernel has not consumed yet.
  */
-static inline unsigned uk_flush_sq(struct io_uring *ring)
+static inline unsigned flush_sq(struct io_uring *ring)
 {
 	struct io_uring_sq *sq = &ring->sq;
 	unsigned tail = sq->sqe_tail;
@@ -79,13 +79,13 @@ static inline unsigned uk_flush_sq(struct io_uring *ring)
 	return tail - head;
 }
 
-static int uk_submit(struct io_uring *ring, unsigned submitted,
+static int do_submit(struct io_uring *ring, unsigned submitted,
 		     unsigned wait_nr, bool getevents)
 {
-	bool cq_enter = getevents || wait_nr || uk_cq_needs_enter(ring);
+	bool cq_enter = getevents || wait_nr || cq_needs_enter(ring);
 	unsigned flags = uk__enter_flags(ring);
 
-	if (uk_sq_needs_enter(ring, submitted, &flags) || cq_enter) {
+	if (sq_needs_enter(ring, submitted, &flags) || cq_enter) {
 		if (cq_enter)
 			flags |= IORING_ENTER_GETEVENTS;
 		return uk__sys_enter2(ring->enter_ring_fd, submitted, wait_nr,
@@ -96,20 +96,20 @@ static int uk_submit(struct io_uring *ring, unsigned submitted,
 
 UK_EXPORT int io_uring_submit(struct io_uring *ring)
 {
-	return uk_submit(ring, uk_flush_sq(ring), 0, false);
+	return do_submit(ring, flush_sq(ring), 0, false);
 }
 
 /*
  * The batch loop's call: publish, then one io_uring_enter() that submits
  * and waits. Without SQPOLL a wait always enters the kernel with
- * GETEVENTS, so that case skips uk_submit()'s decisions.
+ * GETEVENTS, so that case skips do_submit()'s decisions.
  */
 UK_EXPORT int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
 {
-	unsigned submit = uk_flush_sq(ring);
+	unsigned submit = flush_sq(ring);
 
 	if (uring_unlikely(!wait_nr || (ring->flags & IORING_SETUP_SQPOLL)))
-		return uk_submit(ring, submit, wait_nr, false);
+		return do_submit(ring, submit, wait_nr, false);
 	return uk__sys_enter2(ring->enter_ring_fd, submit, wait_nr,
 			      IORING_ENTER_GETEVENTS | uk__enter_flags(ring),
 			      NULL, _NSIG / 8);
@@ -117,7 +117,7 @@ UK_EXPORT int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
 
 UK_EXPORT int io_uring_submit_and_get_events(struct io_uring *ring)
 {
-	return uk_submit(ring, uk_flush_sq(ring), 0, true);
+	return do_submit(ring, flush_sq(ring), 0, true);
 }
 
 UK_EXPORT int io_uring_get_events(struct io_uring *ring)
@@ -140,7 +140,7 @@ UK_EXPORT int __io_uring_sqring_wait(struct io_uring *ring)
 }
 
 /* What one wait asks of the kernel. */
-struct uk_wait {
+struct wait_args {
 	unsigned submit;	/* SQEs published and not yet submitted */
 	unsigned wait_nr;	/* CQEs to wait for */
 	unsigned enter_flags;	/* extra flags, e.g. IORING_ENTER_EXT_ARG */
@@ -156,8 +156,8 @@ struct uk_wait {
  * (-EAGAIN: nothing to wait for and nothing ready; -ETIME: the timeout
  * expired before a CQE arrived).
  */
-static int uk_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
-		      struct uk_wait *w)
+static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+		      struct wait_args *w)
 {
 	struct io_uring_cqe *cqe = NULL;
 	bool entered = false;
@@ -178,7 +178,7 @@ static int uk_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		if (!cqe && !w->wait_nr && !w->submit) {
 			/* A peek: enter at most once, and only if the kernel
 			 * holds completions we cannot see yet. */
-			if (entered || !uk_cq_needs_enter(ring)) {
+			if (entered || !cq_needs_enter(ring)) {
 				result = -EAGAIN;
 				break;
 			}
@@ -188,7 +188,7 @@ static int uk_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 			flags |= IORING_ENTER_GETEVENTS | w->enter_flags;
 			enter = true;
 		}
-		if (uk_sq_needs_enter(ring, w->submit, &flags))
+		if (sq_needs_enter(ring, w->submit, &flags))
 			enter = true;
 		if (!enter)
 			break;
@@ -223,14 +223,14 @@ UK_EXPORT int __io_uring_get_cqe(struct io_uring *ring,
 				 unsigned submit, unsigned wait_nr,
 				 sigset_t *sigmask)
 {
-	struct uk_wait w = {
+	struct wait_args w = {
 		.submit = submit,
 		.wait_nr = wait_nr,
 		.arg = sigmask,
 		.arg_size = _NSIG / 8,
 	};
 
-	return uk_get_cqe(ring, cqe_ptr, &w);
+	return get_cqe(ring, cqe_ptr, &w);
 }
 
 /*
@@ -239,7 +239,7 @@ UK_EXPORT int __io_uring_get_cqe(struct io_uring *ring,
  * wait ends. Its CQE carries LIBURING_UDATA_TIMEOUT and is swallowed by
  * __io_uring_peek_cqe(). Returns how many SQEs are now pending.
  */
-static int uk_submit_timeout(struct io_uring *ring, unsigned wait_nr,
+static int submit_timeout(struct io_uring *ring, unsigned wait_nr,
 			     struct __kernel_timespec *ts)
 {
 	struct io_uring_sqe *sqe = _io_uring_get_sqe(ring);
@@ -256,17 +256,17 @@ static int uk_submit_timeout(struct io_uring *ring, unsigned wait_nr,
 	}
 	io_uring_prep_timeout(sqe, ts, wait_nr, 0);
 	sqe->user_data = LIBURING_UDATA_TIMEOUT;
-	return (int) uk_flush_sq(ring);
+	return (int) flush_sq(ring);
 }
 
 /* Wait with a timeout carried in IORING_ENTER_EXT_ARG (5.11+). */
-static int uk_wait_ext(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+static int wait_ext(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		       unsigned submit, unsigned wait_nr,
 		       struct __kernel_timespec *ts, unsigned min_wait_usec,
 		       sigset_t *sigmask)
 {
 	struct io_uring_getevents_arg arg;
-	struct uk_wait w = {
+	struct wait_args w = {
 		.submit = submit,
 		.wait_nr = wait_nr,
 		.enter_flags = IORING_ENTER_EXT_ARG,
@@ -280,7 +280,7 @@ static int uk_wait_ext(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 	arg.sigmask_sz = _NSIG / 8;
 	arg.min_wait_usec = min_wait_usec;
 	arg.ts = (unsigned long) ts;
-	return uk_get_cqe(ring, cqe_ptr, &w);
+	return get_cqe(ring, cqe_ptr, &w);
 }
 
 UK_EXPORT int io_uring_wait_cqes(struct io_uring *ring,
@@ -293,9 +293,9 @@ UK_EXPORT int io_uring_wait_cqes(struct io_uring *ring,
 
 	if (ts) {
 		if (ring->features & IORING_FEAT_EXT_ARG)
-			return uk_wait_ext(ring, cqe_ptr, 0, wait_nr, ts, 0,
+			return wait_ext(ring, cqe_ptr, 0, wait_nr, ts, 0,
 					   sigmask);
-		submit = uk_submit_timeout(ring, wait_nr, ts);
+		submit = submit_timeout(ring, wait_nr, ts);
 		if (submit < 0)
 			return submit;
 	}
@@ -319,7 +319,7 @@ UK_EXPORT int io_uring_wait_cqes_min_timeout(struct io_uring *ring,
 {
 	if (!(ring->features & IORING_FEAT_MIN_TIMEOUT))
 		return -EINVAL;
-	return uk_wait_ext(ring, cqe_ptr, 0, wait_nr, ts, min_wait_usec,
+	return wait_ext(ring, cqe_ptr, 0, wait_nr, ts, min_wait_usec,
 			   sigmask);
 }
 
@@ -332,14 +332,14 @@ UK_EXPORT int io_uring_submit_and_wait_timeout(struct io_uring *ring,
 	int submit;
 
 	if (ts && (ring->features & IORING_FEAT_EXT_ARG))
-		return uk_wait_ext(ring, cqe_ptr, uk_flush_sq(ring), wait_nr,
+		return wait_ext(ring, cqe_ptr, flush_sq(ring), wait_nr,
 				   ts, 0, sigmask);
 	if (ts) {
-		submit = uk_submit_timeout(ring, wait_nr, ts);
+		submit = submit_timeout(ring, wait_nr, ts);
 		if (submit < 0)
 			return submit;
 	} else {
-		submit = (int) uk_flush_sq(ring);
+		submit = (int) flush_sq(ring);
 	}
 	return __io_uring_get_cqe(ring, cqe_ptr, (unsigned) submit, wait_nr,
 				  sigmask);
@@ -354,7 +354,7 @@ UK_EXPORT int io_uring_submit_and_wait_min_timeout(struct io_uring *ring,
 {
 	if (!(ring->features & IORING_FEAT_MIN_TIMEOUT))
 		return -EINVAL;
-	return uk_wait_ext(ring, cqe_ptr, uk_flush_sq(ring), wait_nr, ts,
+	return wait_ext(ring, cqe_ptr, flush_sq(ring), wait_nr, ts,
 			   min_wait, sigmask);
 }
 
@@ -366,12 +366,12 @@ UK_EXPORT int io_uring_submit_and_wait_reg(struct io_uring *ring,
 					   struct io_uring_cqe **cqe_ptr,
 					   unsigned wait_nr, int reg_index)
 {
-	struct uk_wait w;
+	struct wait_args w;
 
 	if (reg_index < 0)
 		return -EINVAL;
-	w = (struct uk_wait) {
-		.submit = uk_flush_sq(ring),
+	w = (struct wait_args) {
+		.submit = flush_sq(ring),
 		.wait_nr = wait_nr,
 		.enter_flags = IORING_ENTER_EXT_ARG | IORING_ENTER_EXT_ARG_REG,
 		.has_ts = true,
@@ -379,7 +379,7 @@ UK_EXPORT int io_uring_submit_and_wait_reg(struct io_uring *ring,
 					     sizeof(struct io_uring_reg_wait)),
 		.arg_size = sizeof(struct io_uring_reg_wait),
 	};
-	return uk_get_cqe(ring, cqe_ptr, &w);
+	return get_cqe(ring, cqe_ptr, &w);
 }
 
 UK_EXPORT unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
@@ -397,7 +397,7 @@ UK_EXPORT unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 			break;
 		/* Nothing visible: if the kernel holds completions back
 		 * (overflow, pending task work), let it post them once. */
-		if (flushed || !uk_cq_needs_flush(ring))
+		if (flushed || !cq_needs_flush(ring))
 			return 0;
 		io_uring_get_events(ring);
 		flushed = true;

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* io_uring_register() calls that manage the ring itself. */
+/*
+ * io_uring_register(): the one entry every other file goes through
+ * (uk__register), and the registrations that tune the ring itself: its fd,
+ * enabling, clock, iowait, eventfds, personalities, io-wq workers, NAPI,
+ * synchronous cancel and message, and memory regions.
+ */
 #include <sys/mman.h>
 #include <string.h>
 #include "internal/ring.h"
@@ -77,90 +82,6 @@ UK_EXPORT int io_uring_close_ring_fd(struct io_uring *ring)
 	return 1;
 }
 
-/*
- * Resize the rings of a live ring (Linux 6.13; the kernel requires
- * IORING_SETUP_DEFER_TASKRUN). The kernel moves pending SQEs and CQEs to
- * the new rings; we remap them and keep our private SQ counters.
- */
-UK_EXPORT int io_uring_resize_rings(struct io_uring *ring,
-				    struct io_uring_params *p)
-{
-	struct io_uring tmp;
-	unsigned sqe_head, sqe_tail;
-	int ret;
-
-	if (!ring || !p)
-		return -EINVAL;
-	if (ring->flags & IORING_SETUP_NO_MMAP)
-		return -EINVAL;	/* new memory would have to come from the caller */
-	if (ring->ring_fd < 0)
-		return -EBADF;	/* the new rings can only be mapped through the fd */
-
-	/*
-	 * The kernel checks that the SQEs it has been shown fit the new SQ;
-	 * the ones handed out but not yet submitted, which we carry over
-	 * below, must fit too, or they would overwrite each other.
-	 */
-	if (p->sq_entries) {
-		unsigned new_sq = p->sq_entries;
-		unsigned pending = ring->sq.sqe_tail - *ring->sq.khead;
-
-		if (new_sq > UK_MAX_SQ_ENTRIES && (p->flags & IORING_SETUP_CLAMP))
-			new_sq = UK_MAX_SQ_ENTRIES;
-		if (new_sq <= UK_MAX_SQ_ENTRIES) {
-			new_sq = uk__roundup_pow2(new_sq);
-			if (pending > new_sq)
-				return -EOVERFLOW;
-		}
-	}
-
-	memset(&p->sq_off, 0, sizeof(p->sq_off));
-	memset(&p->cq_off, 0, sizeof(p->cq_off));
-	ret = uk__register(ring, IORING_REGISTER_RESIZE_RINGS, p, 1);
-	if (ret < 0)
-		return ret;
-
-	/* The resize has happened: map the new rings before dropping the old. */
-	{
-		struct io_uring_params np = *p;
-
-		np.flags = ring->flags;
-		np.features = ring->features;
-		/*
-		 * Linux 6.13-6.18 report sq_off.array as 0 after a resize;
-		 * trusting it would aim the SQ index array at the ring
-		 * header. The array follows the CQEs, as at setup.
-		 */
-		if (!(np.flags & IORING_SETUP_NO_SQARRAY) && !np.sq_off.array)
-			np.sq_off.array = (__u32) uk__sq_array_offset(np.flags,
-								   np.cq_entries);
-		ret = io_uring_queue_mmap(ring->ring_fd, &np, &tmp);
-		if (ret < 0)
-			return ret;
-	}
-
-	/*
-	 * SQEs handed out but not yet submitted live only in the old array:
-	 * carry them over to the same ring positions in the new one.
-	 */
-	sqe_head = ring->sq.sqe_head;
-	sqe_tail = ring->sq.sqe_tail;
-	for (unsigned i = sqe_head; i != sqe_tail; i++) {
-		unsigned shift = io_uring_sqe_shift(ring);
-
-		memcpy(&tmp.sq.sqes[(i & tmp.sq.ring_mask) << shift],
-		       &ring->sq.sqes[(i & ring->sq.ring_mask) << shift],
-		       sizeof(struct io_uring_sqe) << shift);
-	}
-	uk__unmap_rings(ring);
-
-	ring->sq = tmp.sq;
-	ring->cq = tmp.cq;
-	ring->sq.sqe_head = sqe_head;
-	ring->sq.sqe_tail = sqe_tail;
-	return 0;
-}
-
 UK_EXPORT int io_uring_register_clock(struct io_uring *ring,
 				      struct io_uring_clock_register *arg)
 {
@@ -180,4 +101,95 @@ UK_EXPORT int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)
 	else
 		ring->int_flags |= UK_INT_NO_IOWAIT;
 	return 0;
+}
+
+UK_EXPORT int io_uring_register_eventfd(struct io_uring *ring, int fd)
+{
+	return uk__register(ring, IORING_REGISTER_EVENTFD, &fd, 1);
+}
+
+UK_EXPORT int io_uring_register_eventfd_async(struct io_uring *ring, int fd)
+{
+	return uk__register(ring, IORING_REGISTER_EVENTFD_ASYNC, &fd, 1);
+}
+
+UK_EXPORT int io_uring_unregister_eventfd(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_UNREGISTER_EVENTFD, NULL, 0);
+}
+
+UK_EXPORT int io_uring_register_personality(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_REGISTER_PERSONALITY, NULL, 0);
+}
+
+UK_EXPORT int io_uring_unregister_personality(struct io_uring *ring, int id)
+{
+	return uk__register(ring, IORING_UNREGISTER_PERSONALITY, NULL,
+			    (unsigned) id);
+}
+
+UK_EXPORT int io_uring_register_iowq_aff(struct io_uring *ring, size_t cpusz,
+					 const cpu_set_t *mask)
+{
+	if (cpusz >= (1U << 31))
+		return -EINVAL;
+	return uk__register(ring, IORING_REGISTER_IOWQ_AFF, mask,
+			    (unsigned) cpusz);
+}
+
+UK_EXPORT int io_uring_unregister_iowq_aff(struct io_uring *ring)
+{
+	return uk__register(ring, IORING_UNREGISTER_IOWQ_AFF, NULL, 0);
+}
+
+UK_EXPORT int io_uring_register_iowq_max_workers(struct io_uring *ring,
+						 unsigned int *values)
+{
+	return uk__register(ring, IORING_REGISTER_IOWQ_MAX_WORKERS, values, 2);
+}
+
+UK_EXPORT int io_uring_register_sync_cancel(struct io_uring *ring,
+				  struct io_uring_sync_cancel_reg *reg)
+{
+	return uk__register(ring, IORING_REGISTER_SYNC_CANCEL, reg, 1);
+}
+
+UK_EXPORT int io_uring_register_napi(struct io_uring *ring,
+				     struct io_uring_napi *napi)
+{
+	return uk__register(ring, IORING_REGISTER_NAPI, napi, 1);
+}
+
+UK_EXPORT int io_uring_unregister_napi(struct io_uring *ring,
+				       struct io_uring_napi *napi)
+{
+	return uk__register(ring, IORING_UNREGISTER_NAPI, napi, 1);
+}
+
+/* Post a message CQE to another ring without owning a ring (Linux 6.13). */
+UK_EXPORT int io_uring_register_sync_msg(struct io_uring_sqe *sqe)
+{
+	return uk__sys_register(-1U, IORING_REGISTER_SEND_MSG_RING, sqe, 1);
+}
+
+UK_EXPORT int io_uring_register_region(struct io_uring *ring,
+				       struct io_uring_mem_region_reg *reg)
+{
+	return uk__register(ring, IORING_REGISTER_MEM_REGION, reg, 1);
+}
+
+/*
+ * The pre-release 6.13 interface this registered went away before any
+ * kernel shipped it; wait arguments are now placed in a region registered
+ * with io_uring_register_region() and IORING_MEM_REGION_REG_WAIT_ARG.
+ * liburing answers -EINVAL, and so do we.
+ */
+UK_EXPORT int io_uring_register_wait_reg(struct io_uring *ring,
+					 struct io_uring_reg_wait *reg, int nr)
+{
+	(void) ring;
+	(void) reg;
+	(void) nr;
+	return -EINVAL;
 }

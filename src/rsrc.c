@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Registered resources: fixed files and buffers, eventfds, personalities,
- * restrictions, io-wq tuning, NAPI, memory regions and the other
- * io_uring_register() opcodes that hand the kernel something to keep.
+ * Registered resources: the fixed file and buffer tables (register, update,
+ * tags, sparse tables, allocation ranges) and buffer cloning between rings.
  */
 #include <sys/resource.h>
 #include <string.h>
@@ -16,7 +15,7 @@ UK_EXPORT int io_uring_register_buffers(struct io_uring *ring,
 }
 
 /* The IORING_REGISTER_BUFFERS2 / FILES2 form: table size, data, tags. */
-static int uk_register_rsrc(struct io_uring *ring, unsigned opcode,
+static int register_rsrc(struct io_uring *ring, unsigned opcode,
 			    unsigned nr, unsigned flags, const void *data,
 			    const __u64 *tags)
 {
@@ -31,7 +30,7 @@ static int uk_register_rsrc(struct io_uring *ring, unsigned opcode,
 }
 
 /* The IORING_REGISTER_*_UPDATE2 form. */
-static int uk_update_rsrc(struct io_uring *ring, unsigned opcode,
+static int update_rsrc(struct io_uring *ring, unsigned opcode,
 			  unsigned off, const void *data, const __u64 *tags,
 			  unsigned nr)
 {
@@ -49,14 +48,14 @@ UK_EXPORT int io_uring_register_buffers_tags(struct io_uring *ring,
 					     const struct iovec *iovecs,
 					     const __u64 *tags, unsigned nr)
 {
-	return uk_register_rsrc(ring, IORING_REGISTER_BUFFERS2, nr, 0, iovecs,
+	return register_rsrc(ring, IORING_REGISTER_BUFFERS2, nr, 0, iovecs,
 				tags);
 }
 
 UK_EXPORT int io_uring_register_buffers_sparse(struct io_uring *ring,
 					       unsigned nr)
 {
-	return uk_register_rsrc(ring, IORING_REGISTER_BUFFERS2, nr,
+	return register_rsrc(ring, IORING_REGISTER_BUFFERS2, nr,
 				IORING_RSRC_REGISTER_SPARSE, NULL, NULL);
 }
 
@@ -66,7 +65,7 @@ UK_EXPORT int io_uring_register_buffers_update_tag(struct io_uring *ring,
 						   const __u64 *tags,
 						   unsigned nr)
 {
-	return uk_update_rsrc(ring, IORING_REGISTER_BUFFERS_UPDATE, off,
+	return update_rsrc(ring, IORING_REGISTER_BUFFERS_UPDATE, off,
 			      iovecs, tags, nr);
 }
 
@@ -80,7 +79,7 @@ UK_EXPORT int io_uring_unregister_buffers(struct io_uring *ring)
  * size against RLIMIT_NOFILE: raise the soft limit to the hard one once
  * when the kernel says -EMFILE, as liburing users have come to expect.
  */
-static bool uk_raise_nofile(unsigned nr)
+static bool raise_nofile(unsigned nr)
 {
 	struct rlimit rl;
 
@@ -97,25 +96,25 @@ static bool uk_raise_nofile(unsigned nr)
  * on 5.1+ kernels (FILES2 is 5.13), it is what a restricted ring allows
  * when it lists IORING_REGISTER_FILES, and a NULL array gets -EFAULT.
  */
-static int uk_register_files_once(struct io_uring *ring, unsigned nr,
+static int register_files_once(struct io_uring *ring, unsigned nr,
 				  unsigned flags, const int *files,
 				  const __u64 *tags)
 {
 	if (!flags && !tags)
 		return uk__register(ring, IORING_REGISTER_FILES, files, nr);
-	return uk_register_rsrc(ring, IORING_REGISTER_FILES2, nr, flags, files,
+	return register_rsrc(ring, IORING_REGISTER_FILES2, nr, flags, files,
 				tags);
 }
 
-static int uk_register_files_retry(struct io_uring *ring, unsigned nr,
+static int register_files_retry(struct io_uring *ring, unsigned nr,
 				   unsigned flags, const int *files,
 				   const __u64 *tags)
 {
 	int saved = errno;
-	int ret = uk_register_files_once(ring, nr, flags, files, tags);
+	int ret = register_files_once(ring, nr, flags, files, tags);
 
-	if (ret == -EMFILE && uk_raise_nofile(nr))
-		ret = uk_register_files_once(ring, nr, flags, files, tags);
+	if (ret == -EMFILE && raise_nofile(nr))
+		ret = register_files_once(ring, nr, flags, files, tags);
 	errno = saved;	/* getrlimit/setrlimit may have set it */
 	return ret;
 }
@@ -123,20 +122,20 @@ static int uk_register_files_retry(struct io_uring *ring, unsigned nr,
 UK_EXPORT int io_uring_register_files(struct io_uring *ring, const int *files,
 				      unsigned nr_files)
 {
-	return uk_register_files_retry(ring, nr_files, 0, files, NULL);
+	return register_files_retry(ring, nr_files, 0, files, NULL);
 }
 
 UK_EXPORT int io_uring_register_files_tags(struct io_uring *ring,
 					   const int *files, const __u64 *tags,
 					   unsigned nr)
 {
-	return uk_register_files_retry(ring, nr, 0, files, tags);
+	return register_files_retry(ring, nr, 0, files, tags);
 }
 
 UK_EXPORT int io_uring_register_files_sparse(struct io_uring *ring,
 					     unsigned nr)
 {
-	return uk_register_files_retry(ring, nr, IORING_RSRC_REGISTER_SPARSE,
+	return register_files_retry(ring, nr, IORING_RSRC_REGISTER_SPARSE,
 				       NULL, NULL);
 }
 
@@ -145,7 +144,7 @@ UK_EXPORT int io_uring_register_files_update_tag(struct io_uring *ring,
 						 const __u64 *tags,
 						 unsigned nr_files)
 {
-	return uk_update_rsrc(ring, IORING_REGISTER_FILES_UPDATE2, off, files,
+	return update_rsrc(ring, IORING_REGISTER_FILES_UPDATE2, off, files,
 			      tags, nr_files);
 }
 
@@ -175,83 +174,6 @@ UK_EXPORT int io_uring_register_file_alloc_range(struct io_uring *ring,
 	range.off = off;
 	range.len = len;
 	return uk__register(ring, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0);
-}
-
-UK_EXPORT int io_uring_register_eventfd(struct io_uring *ring, int fd)
-{
-	return uk__register(ring, IORING_REGISTER_EVENTFD, &fd, 1);
-}
-
-UK_EXPORT int io_uring_register_eventfd_async(struct io_uring *ring, int fd)
-{
-	return uk__register(ring, IORING_REGISTER_EVENTFD_ASYNC, &fd, 1);
-}
-
-UK_EXPORT int io_uring_unregister_eventfd(struct io_uring *ring)
-{
-	return uk__register(ring, IORING_UNREGISTER_EVENTFD, NULL, 0);
-}
-
-UK_EXPORT int io_uring_register_probe(struct io_uring *ring,
-				      struct io_uring_probe *p, unsigned nr)
-{
-	return uk__register(ring, IORING_REGISTER_PROBE, p, nr);
-}
-
-UK_EXPORT int io_uring_register_personality(struct io_uring *ring)
-{
-	return uk__register(ring, IORING_REGISTER_PERSONALITY, NULL, 0);
-}
-
-UK_EXPORT int io_uring_unregister_personality(struct io_uring *ring, int id)
-{
-	return uk__register(ring, IORING_UNREGISTER_PERSONALITY, NULL,
-			    (unsigned) id);
-}
-
-UK_EXPORT int io_uring_register_restrictions(struct io_uring *ring,
-					     struct io_uring_restriction *res,
-					     unsigned int nr_res)
-{
-	return uk__register(ring, IORING_REGISTER_RESTRICTIONS, res, nr_res);
-}
-
-UK_EXPORT int io_uring_register_iowq_aff(struct io_uring *ring, size_t cpusz,
-					 const cpu_set_t *mask)
-{
-	if (cpusz >= (1U << 31))
-		return -EINVAL;
-	return uk__register(ring, IORING_REGISTER_IOWQ_AFF, mask,
-			    (unsigned) cpusz);
-}
-
-UK_EXPORT int io_uring_unregister_iowq_aff(struct io_uring *ring)
-{
-	return uk__register(ring, IORING_UNREGISTER_IOWQ_AFF, NULL, 0);
-}
-
-UK_EXPORT int io_uring_register_iowq_max_workers(struct io_uring *ring,
-						 unsigned int *values)
-{
-	return uk__register(ring, IORING_REGISTER_IOWQ_MAX_WORKERS, values, 2);
-}
-
-UK_EXPORT int io_uring_register_sync_cancel(struct io_uring *ring,
-				  struct io_uring_sync_cancel_reg *reg)
-{
-	return uk__register(ring, IORING_REGISTER_SYNC_CANCEL, reg, 1);
-}
-
-UK_EXPORT int io_uring_register_napi(struct io_uring *ring,
-				     struct io_uring_napi *napi)
-{
-	return uk__register(ring, IORING_REGISTER_NAPI, napi, 1);
-}
-
-UK_EXPORT int io_uring_unregister_napi(struct io_uring *ring,
-				       struct io_uring_napi *napi)
-{
-	return uk__register(ring, IORING_UNREGISTER_NAPI, napi, 1);
 }
 
 /*
@@ -306,70 +228,4 @@ UK_EXPORT int io_uring_clone_buffers(struct io_uring *dst,
 				     struct io_uring *src)
 {
 	return __io_uring_clone_buffers(dst, src, 0);
-}
-
-UK_EXPORT int io_uring_register_region(struct io_uring *ring,
-				       struct io_uring_mem_region_reg *reg)
-{
-	return uk__register(ring, IORING_REGISTER_MEM_REGION, reg, 1);
-}
-
-/*
- * The pre-release 6.13 interface this registered went away before any
- * kernel shipped it; wait arguments are now placed in a region registered
- * with io_uring_register_region() and IORING_MEM_REGION_REG_WAIT_ARG.
- * liburing answers -EINVAL, and so do we.
- */
-UK_EXPORT int io_uring_register_wait_reg(struct io_uring *ring,
-					 struct io_uring_reg_wait *reg, int nr)
-{
-	(void) ring;
-	(void) reg;
-	(void) nr;
-	return -EINVAL;
-}
-
-UK_EXPORT int io_uring_register_ifq(struct io_uring *ring,
-				    struct io_uring_zcrx_ifq_reg *reg)
-{
-	return uk__register(ring, IORING_REGISTER_ZCRX_IFQ, reg, 1);
-}
-
-/* Post a message CQE to another ring without owning a ring (Linux 6.13). */
-UK_EXPORT int io_uring_register_sync_msg(struct io_uring_sqe *sqe)
-{
-	return uk__sys_register(-1U, IORING_REGISTER_SEND_MSG_RING, sqe, 1);
-}
-
-/* Ask the kernel what it supports, without a ring (Linux 6.18). */
-UK_EXPORT int io_uring_register_query(struct io_uring_query_hdr *query)
-{
-	return uk__sys_register(-1U, IORING_REGISTER_QUERY, query, 0);
-}
-
-/*
- * Register opcodes of kernels after 6.18 (zcrx control in 6.19, BPF
- * filters in 7.0). Their argument structs are not part of our 6.18 UAPI
- * header, so these calls pass them through untouched; a kernel without
- * the opcode answers -EINVAL.
- */
-#define UK_REGISTER_ZCRX_CTRL	36
-#define UK_REGISTER_BPF_FILTER	37
-
-UK_EXPORT int io_uring_register_zcrx_ctrl(struct io_uring *ring,
-					  struct zcrx_ctrl *ctrl)
-{
-	return uk__register(ring, UK_REGISTER_ZCRX_CTRL, ctrl, 0);
-}
-
-UK_EXPORT int io_uring_register_bpf_filter(struct io_uring *ring,
-					   struct io_uring_bpf *bpf)
-{
-	return uk__register(ring, UK_REGISTER_BPF_FILTER, bpf, 1);
-}
-
-/* A filter for every ring the calling task (and its children) creates. */
-UK_EXPORT int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf)
-{
-	return uk__sys_register(-1U, UK_REGISTER_BPF_FILTER, bpf, 1);
 }

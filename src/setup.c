@@ -20,7 +20,7 @@
 #define UK_RINGS_HEADER		64	/* offsetof(struct io_rings, cqes) */
 #define UK_CACHELINE		64
 
-static size_t uk_page_size(void)
+static size_t page_size(void)
 {
 	static size_t page;
 
@@ -32,7 +32,7 @@ static size_t uk_page_size(void)
 	return page;
 }
 
-static size_t uk_align(size_t v, size_t a)
+static size_t align_up(size_t v, size_t a)
 {
 	return (v + a - 1) & ~(a - 1);
 }
@@ -49,7 +49,7 @@ size_t uk__sq_array_offset(unsigned flags, unsigned cq_entries)
 
 	if (flags & IORING_SETUP_CQE32)
 		off <<= 1;
-	return uk_align(off, UK_CACHELINE);
+	return align_up(off, UK_CACHELINE);
 }
 
 /*
@@ -128,13 +128,13 @@ int uk__ring_layout(unsigned entries, const struct io_uring_params *p,
 	out->rings_size = rings;
 	out->sqes_size = (size_t) sq * sizeof(struct io_uring_sqe)
 			 << io_uring_sqe_shift_from_flags(flags);
-	out->rings_region = uk_align(out->rings_size, uk_page_size());
-	out->sqes_region = uk_align(out->sqes_size, uk_page_size());
+	out->rings_region = align_up(out->rings_size, page_size());
+	out->sqes_region = align_up(out->sqes_size, page_size());
 	return 0;
 }
 
 /* Point the ring's fields at the kernel's, from the offsets it reported. */
-static void uk_setup_pointers(struct io_uring *ring,
+static void setup_pointers(struct io_uring *ring,
 			      const struct io_uring_params *p,
 			      char *sq_base, char *cq_base,
 			      struct io_uring_sqe *sqes)
@@ -191,7 +191,7 @@ void uk__unmap_rings(struct io_uring *ring)
 }
 
 /* Map the rings the kernel allocated (everything but IORING_SETUP_NO_MMAP). */
-static int uk_mmap_rings(int fd, const struct io_uring_params *p,
+static int mmap_rings(int fd, const struct io_uring_params *p,
 			 struct io_uring *ring)
 {
 	struct io_uring_sq *sq = &ring->sq;
@@ -245,12 +245,12 @@ static int uk_mmap_rings(int fd, const struct io_uring_params *p,
 		uk__unmap_rings(ring);
 		return (int) (long) sqes;
 	}
-	uk_setup_pointers(ring, p, sq->ring_ptr, cq->ring_ptr, sqes);
+	setup_pointers(ring, p, sq->ring_ptr, cq->ring_ptr, sqes);
 	return 0;
 }
 
 /* A ring that failed to initialise: safe to pass to io_uring_queue_exit(). */
-static void uk_ring_reset(struct io_uring *ring)
+static void ring_reset(struct io_uring *ring)
 {
 	memset(ring, 0, sizeof(*ring));
 	ring->ring_fd = -1;
@@ -263,7 +263,7 @@ static void uk_ring_reset(struct io_uring *ring)
  * the kernel or the library owns the memory) or -errno, in which case
  * nothing is left behind: no fd, no mapping.
  */
-static int uk_queue_init(unsigned entries, struct io_uring *ring,
+static int queue_init(unsigned entries, struct io_uring *ring,
 			 struct io_uring_params *p, void *buf, size_t buf_size)
 {
 	struct uk_ring_layout lay;
@@ -273,7 +273,7 @@ static int uk_queue_init(unsigned entries, struct io_uring *ring,
 
 	if (!ring)
 		return -EINVAL;
-	uk_ring_reset(ring);
+	ring_reset(ring);
 	if (!p)
 		return -EINVAL;
 
@@ -314,13 +314,13 @@ static int uk_queue_init(unsigned entries, struct io_uring *ring,
 		ring->cq.ring_ptr = rings;
 		if (!buf)	/* our allocation: exit unmaps sqes..+ring_sz */
 			ring->sq.ring_sz = total;
-		uk_setup_pointers(ring, p, rings, rings,
+		setup_pointers(ring, p, rings, rings,
 				  (struct io_uring_sqe *) mem);
 	} else {
-		ret = uk_mmap_rings(fd, p, ring);
+		ret = mmap_rings(fd, p, ring);
 		if (ret < 0) {
 			uk__close(fd);
-			uk_ring_reset(ring);
+			ring_reset(ring);
 			return ret;
 		}
 	}
@@ -346,18 +346,18 @@ UK_EXPORT int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
 				      void *buf, size_t buf_size)
 {
 	if (ring)
-		uk_ring_reset(ring);
-	if (!buf || ((unsigned long) buf & (uk_page_size() - 1)) || !p)
+		ring_reset(ring);
+	if (!buf || ((unsigned long) buf & (page_size() - 1)) || !p)
 		return -EINVAL;
 	p->flags |= IORING_SETUP_NO_MMAP;
-	return uk_queue_init(entries, ring, p, buf, buf_size);
+	return queue_init(entries, ring, p, buf, buf_size);
 }
 
 UK_EXPORT int io_uring_queue_init_params(unsigned entries,
 					 struct io_uring *ring,
 					 struct io_uring_params *p)
 {
-	int ret = uk_queue_init(entries, ring, p, NULL, 0);
+	int ret = queue_init(entries, ring, p, NULL, 0);
 
 	return ret < 0 ? ret : 0;
 }
@@ -380,14 +380,14 @@ UK_EXPORT int io_uring_queue_mmap(int fd, struct io_uring_params *p,
 
 	if (!ring)
 		return -EINVAL;
-	uk_ring_reset(ring);
+	ring_reset(ring);
 	if (!p || fd < 0)
 		return -EINVAL;
 	if (p->flags & IORING_SETUP_NO_MMAP)
 		return -EINVAL;	/* nothing to map: the caller owns the memory */
-	ret = uk_mmap_rings(fd, p, ring);
+	ret = mmap_rings(fd, p, ring);
 	if (ret < 0) {
-		uk_ring_reset(ring);
+		ring_reset(ring);
 		return ret;
 	}
 	ring->flags = p->flags;
@@ -417,11 +417,11 @@ UK_EXPORT void io_uring_queue_exit(struct io_uring *ring)
 		io_uring_unregister_ring_fd(ring);
 	if (ring->ring_fd >= 0)
 		uk__close(ring->ring_fd);
-	uk_ring_reset(ring);
+	ring_reset(ring);
 }
 
 /* Bytes of the rings region actually in use, for madvise(). */
-static size_t uk_rings_extent(const struct io_uring *ring)
+static size_t rings_extent(const struct io_uring *ring)
 {
 	const char *base = ring->sq.ring_ptr;
 	const char *cq_end = (const char *) (ring->cq.cqes +
@@ -436,7 +436,7 @@ static size_t uk_rings_extent(const struct io_uring *ring)
 
 UK_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 {
-	size_t page = uk_page_size();
+	size_t page = page_size();
 	size_t len;
 	int ret;
 
@@ -445,22 +445,22 @@ UK_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 
 	len = (size_t) ring->sq.ring_entries * sizeof(struct io_uring_sqe)
 	      << io_uring_sqe_shift(ring);
-	ret = uk__madvise(ring->sq.sqes, uk_align(len, page), MADV_DONTFORK);
+	ret = uk__madvise(ring->sq.sqes, align_up(len, page), MADV_DONTFORK);
 	if (ret < 0)
 		return ret;
 
 	if (ring->flags & IORING_SETUP_NO_MMAP)
-		len = uk_rings_extent(ring);
+		len = rings_extent(ring);
 	else
 		len = ring->sq.ring_sz;
-	ret = uk__madvise(ring->sq.ring_ptr, uk_align(len, page),
+	ret = uk__madvise(ring->sq.ring_ptr, align_up(len, page),
 			  MADV_DONTFORK);
 	if (ret < 0)
 		return ret;
 
 	if (ring->cq.ring_ptr != ring->sq.ring_ptr) {
 		ret = uk__madvise(ring->cq.ring_ptr,
-				  uk_align(ring->cq.ring_sz, page),
+				  align_up(ring->cq.ring_sz, page),
 				  MADV_DONTFORK);
 		if (ret < 0)
 			return ret;

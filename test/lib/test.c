@@ -514,3 +514,10 @@ unsigned t_submit_nops(struct io_uring *ring, unsigned n, __u64 first_user_data)
 	}
 	return n;
 }
+
+const char *t_srcdir(void)
+{
+	const char *dir = getenv("URINGKIT_SRC");
+
+	return dir && *dir ? dir : ".";
+}

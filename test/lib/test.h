@@ -16,6 +16,9 @@
 #define T_EXIT_FAIL 1
 #define T_EXIT_SKIP 77
 
+/* The source tree (URINGKIT_SRC, set by make check; "." otherwise). */
+const char *t_srcdir(void);
+
 /* Print "skip: <reason>" and exit 77. */
 _Noreturn void t_skip(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
