@@ -203,34 +203,79 @@ check: tests
 	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) URINGKIT_SRC=$(CURDIR) test/run $(O)/test
 
 # ---- install ---------------------------------------------------------------
-install: lib tool examples
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/liburing \
-		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
-	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
-	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liburing.so
-	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
-	install -m 755 $(FFI_SHLIB) $(DESTDIR)$(LIBDIR)/
-	ln -sf liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(FFI_SONAME)
-	ln -sf $(FFI_SONAME) $(DESTDIR)$(LIBDIR)/liburing-ffi.so
-	install -m 644 $(FFI_STLIB) $(DESTDIR)$(LIBDIR)/
-	install -m 644 include/liburing.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 644 include/liburing/*.h $(DESTDIR)$(INCLUDEDIR)/liburing/
-	if [ -n "$(wildcard include/uringkit/*.h)" ]; then \
-		install -d $(DESTDIR)$(INCLUDEDIR)/uringkit && \
-		install -m 644 include/uringkit/*.h $(DESTDIR)$(INCLUDEDIR)/uringkit/; fi
-	install -m 644 $(O)/liburing.pc $(O)/liburing-ffi.pc $(DESTDIR)$(PKGCONFIGDIR)/
-	install -m 755 $(O)/uringkit $(DESTDIR)$(BINDIR)/
-	for sec in 3 7; do \
-		[ -d man/man$$sec ] || continue; \
-		install -d $(DESTDIR)$(MANDIR)/man$$sec; \
-		for f in man/man$$sec/*.$$sec; do \
-			[ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$$sec/; \
-		done; \
-	done; true
+INSTALL_HDRS := $(wildcard include/liburing.h include/liburing/*.h \
+			   include/liburing/io_uring/*.h include/uringkit/*.h)
+MAN_PAGES    := $(wildcard man/man1/*.1 man/man3/*.3 man/man7/*.7)
+LIB_FILES    := liburing.so.$(VERSION) $(SONAME) liburing.so liburing.a \
+		liburing-ffi.so.$(VERSION) $(FFI_SONAME) liburing-ffi.so \
+		liburing-ffi.a
+
+# Every step is checked: a part that fails to install fails the install.
+install: lib tool
+	set -e; \
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR); \
+	install -m 755 $(SHLIB) $(FFI_SHLIB) $(DESTDIR)$(LIBDIR)/; \
+	install -m 644 $(STLIB) $(FFI_STLIB) $(DESTDIR)$(LIBDIR)/; \
+	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME); \
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liburing.so; \
+	ln -sf liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(FFI_SONAME); \
+	ln -sf $(FFI_SONAME) $(DESTDIR)$(LIBDIR)/liburing-ffi.so; \
+	for h in $(INSTALL_HDRS); do \
+		install -D -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/$${h#include/}; \
+	done; \
+	install -m 644 $(O)/liburing.pc $(O)/liburing-ffi.pc $(DESTDIR)$(PKGCONFIGDIR)/; \
+	install -m 755 $(O)/uringkit $(DESTDIR)$(BINDIR)/; \
+	for f in $(MAN_PAGES); do \
+		install -D -m 644 $$f $(DESTDIR)$(MANDIR)/$${f#man/}; \
+	done
+
+# Removes exactly what install put there, then the directories it made if
+# they are left empty (under a DESTDIR: every directory left empty).
+uninstall:
+	set -e; \
+	for f in $(LIB_FILES); do rm -f $(DESTDIR)$(LIBDIR)/$$f; done; \
+	for h in $(INSTALL_HDRS); do rm -f $(DESTDIR)$(INCLUDEDIR)/$${h#include/}; done; \
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/liburing.pc $(DESTDIR)$(PKGCONFIGDIR)/liburing-ffi.pc; \
+	rm -f $(DESTDIR)$(BINDIR)/uringkit; \
+	for f in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done; \
+	for d in $(INCLUDEDIR)/liburing/io_uring $(INCLUDEDIR)/liburing \
+		 $(INCLUDEDIR)/uringkit $(MANDIR)/man1 $(MANDIR)/man3 $(MANDIR)/man7; do \
+		[ -d $(DESTDIR)$$d ] && rmdir --ignore-fail-on-non-empty $(DESTDIR)$$d; \
+	done; \
+	if [ -n "$(DESTDIR)" ] && [ -d "$(DESTDIR)" ]; then \
+		find "$(DESTDIR)" -mindepth 1 -depth -type d -empty -delete; \
+	fi
+
+# Install into a scratch DESTDIR, check the parts are there and that the
+# installed tool runs on the installed library, uninstall, check it is empty.
+check-install: lib tool
+	set -e; d=$$(mktemp -d); \
+	$(MAKE) -s install DESTDIR=$$d; \
+	for f in $(LIBDIR)/$(SONAME) $(LIBDIR)/liburing-ffi.a $(BINDIR)/uringkit \
+		 $(INCLUDEDIR)/liburing.h $(PKGCONFIGDIR)/liburing.pc \
+		 $(MANDIR)/man7/uringkit.7; do \
+		[ -e $$d$$f ] || { echo "check-install: $$f was not installed" >&2; exit 1; }; \
+	done; \
+	$$d$(BINDIR)/uringkit probe --json >/dev/null; \
+	$(MAKE) -s uninstall DESTDIR=$$d; \
+	left=$$(find $$d -mindepth 1 | head -5); \
+	[ -z "$$left" ] || { echo "check-install: uninstall left $$left" >&2; exit 1; }; \
+	rmdir $$d; echo "check-install: install and uninstall are clean"
+
+help:
+	@echo 'uringkit: a from-scratch liburing. Targets:'
+	@echo '  make               the libraries, the uringkit tool and the examples'
+	@echo '  make run           uringkit probe, then a short benchmark'
+	@echo '  make check         build and run the test suite (SANITIZE=1: ASan + UBSan)'
+	@echo '  make install       PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR'
+	@echo '  make uninstall     remove what make install put there (same variables)'
+	@echo '  make check-install install into a scratch DESTDIR, check, uninstall'
+	@echo '  make clean         remove build/ and build-san/'
+	@echo '  make help          this list'
+	@echo 'Variables: V=1 shows every command; O=DIR builds elsewhere; CC, CFLAGS.'
 
 clean:
 	rm -rf build build-san
 
-.PHONY: all lib tool examples run tests check install clean
+.PHONY: all lib tool examples run tests check install uninstall check-install help clean
 .SECONDARY:
