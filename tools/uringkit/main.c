@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "uringkit.h"
 #include "bench/suites.h"
+#include "probe/probe.h"
 #include "report/report.h"
 
 /*
@@ -192,6 +193,33 @@ static int cmd_bench(int argc, char **argv)
 		ret |= run_suite("tcp", bench_tcp, &o);
 	report_text_end((double) (uk_now_ns() - start) / 1e9, uk_interrupted);
 	return uk_interrupted ? 130 : ret;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	struct probe_report r;
+	bool json = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: uringkit probe [--json]\n");
+			return 0;
+		} else {
+			fprintf(stderr, "uringkit probe: unknown option '%s'\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	probe_gather(&r);
+	if (json)
+		probe_print_json(&r);
+	else
+		probe_print_text(&r);
+	probe_free(&r);
+	return 0;
 }
 
 static void usage(FILE *out)
