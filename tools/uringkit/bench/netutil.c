@@ -6,6 +6,7 @@
  * Every child is bounded in time, dies with its parent (PR_SET_PDEATHSIG)
  * and is reaped; every socket, ring and buffer is released per cell.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../uringkit.h"
@@ -129,6 +131,30 @@ int child_finish(struct child *ch, struct child_report *r)
 		;
 	close(ch->res_r);
 	return ret;
+}
+
+int net_loopback_socket(int type, struct sockaddr_in *addr,
+			struct bench_record *r)
+{
+	socklen_t alen = sizeof(*addr);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		bench_record_fail(r, "socket", -errno);
+		return -1;
+	}
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *) addr, sizeof(*addr)) ||
+	    getsockname(fd, (struct sockaddr *) addr, &alen) ||
+	    (type == SOCK_STREAM && listen(fd, SOMAXCONN))) {
+		bench_record_fail(r, type == SOCK_STREAM ? "bind/listen 127.0.0.1" :
+				  "bind 127.0.0.1", -errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* ---- the measured window -------------------------------------------------- */

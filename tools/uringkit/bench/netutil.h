@@ -9,6 +9,7 @@
 #define URINGKIT_BENCH_NETUTIL_H
 
 #include <liburing.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <uringkit/bufring.h>
@@ -56,6 +57,14 @@ bool child_wait_go(int go_r, struct go_msg *g);
 void child_exit(int res_w, struct child_report *r) __attribute__((noreturn));
 void child_fail(int res_w, struct child_report *r, const char *what, int err)
 	__attribute__((noreturn));
+
+/*
+ * A socket of type (SOCK_DGRAM, SOCK_STREAM: listening) bound to 127.0.0.1
+ * on a port the kernel picks, written to addr. The fd, or -1 with the
+ * failure recorded in r.
+ */
+int net_loopback_socket(int type, struct sockaddr_in *addr,
+			struct bench_record *r);
 
 /* ---- the measured side ---------------------------------------------------- */
 

@@ -377,7 +377,6 @@ static void tcp_cell(void *arg, const struct bench_opts *o, size_t g, size_t k,
 	struct child_report rep;
 	struct child ch;
 	struct tcp_ctx *x;
-	socklen_t alen = sizeof(ca.dst);
 	unsigned i;
 	int lfd, ret;
 
@@ -399,24 +398,12 @@ static void tcp_cell(void *arg, const struct bench_opts *o, size_t g, size_t k,
 	x->nc.unit = MSG_SIZE;
 	for (i = 0; i < MAX_CONNS; i++)
 		x->fds[i] = -1;
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	lfd = net_loopback_socket(SOCK_STREAM, &ca.dst, r);
 	if (lfd < 0) {
-		bench_record_fail(r, "socket", -errno);
 		free(x);
 		return;
 	}
-	memset(&ca, 0, sizeof(ca));
-	ca.dst.sin_family = AF_INET;
-	ca.dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ca.conns = conns;
-	if (bind(lfd, (struct sockaddr *) &ca.dst, sizeof(ca.dst)) ||
-	    getsockname(lfd, (struct sockaddr *) &ca.dst, &alen) ||
-	    listen(lfd, (int) MAX_CONNS)) {
-		bench_record_fail(r, "bind/listen 127.0.0.1", -errno);
-		close(lfd);
-		free(x);
-		return;
-	}
 	ret = child_start(&ch, lfd, tcp_client, &ca);
 	if (ret) {
 		bench_record_fail(r, "fork (client)", ret);

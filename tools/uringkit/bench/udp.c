@@ -382,7 +382,6 @@ static void udp_cell(void *arg, const struct bench_opts *o, size_t g, size_t k,
 	struct child_report rep;
 	struct child ch;
 	struct udp_ctx *x;
-	socklen_t alen = sizeof(sa.dst);
 	int ret;
 
 	(void) arg;
@@ -402,23 +401,12 @@ static void udp_cell(void *arg, const struct bench_opts *o, size_t g, size_t k,
 	x->nc.linger = 80 * MS;		/* the sender has stopped by then */
 	x->nc.unit = 1;
 	x->nc.live = 1;
-	x->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	x->fd = net_loopback_socket(SOCK_DGRAM, &sa.dst, r);
 	if (x->fd < 0) {
-		bench_record_fail(r, "socket", -errno);
 		free(x);
 		return;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.dst.sin_family = AF_INET;
-	sa.dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sa.rate = o->net_rate;
-	if (bind(x->fd, (struct sockaddr *) &sa.dst, sizeof(sa.dst)) ||
-	    getsockname(x->fd, (struct sockaddr *) &sa.dst, &alen)) {
-		bench_record_fail(r, "bind 127.0.0.1", -errno);
-		close(x->fd);
-		free(x);
-		return;
-	}
 	ret = child_start(&ch, x->fd, udp_sender, &sa);
 	if (ret) {
 		bench_record_fail(r, "fork (sender)", ret);
