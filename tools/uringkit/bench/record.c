@@ -147,8 +147,11 @@ struct bench_record *bench_suite_add(struct bench_suite *s, const char *engine,
 		size_t cap = s->cap ? 2 * s->cap : 16;
 
 		r = realloc(s->rec, cap * sizeof(*r));
-		if (!r)
+		if (!r) {
+			s->err = -ENOMEM;
+			snprintf(s->failed, sizeof(s->failed), "realloc");
 			return NULL;
+		}
 		s->rec = r;
 		s->cap = cap;
 	}

@@ -93,11 +93,11 @@ struct bench_suite {
 void bench_suite_init(struct bench_suite *s, const char *name,
 		      const struct bench_opts *o);
 void bench_suite_free(struct bench_suite *s);
-/* Append a row (metrics NAN, no bases); NULL when out of memory. */
+/* Append a row (metrics NAN, no bases); NULL, and s->err, without memory. */
 struct bench_record *bench_suite_add(struct bench_suite *s, const char *engine,
 				     unsigned depth);
 
-/* A fresh record for s's suite (metrics NAN, no bases). */
+/* A fresh record (metrics NAN, no bases). */
 void bench_record_init(struct bench_record *r, const char *suite,
 		       const char *engine, unsigned depth);
 /* Record a failure (err < 0; else -EIO) unless one is kept; returns it. */
