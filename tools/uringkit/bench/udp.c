@@ -42,6 +42,8 @@
 #define PKT_SIZE	1024u		/* UDP payload */
 #define UD_RECV		1ULL
 
+/* ---- the sender ---------------------------------------------------------------- */
+
 struct udp_sender_arg {
 	struct sockaddr_in dst;
 	unsigned rate;
