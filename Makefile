@@ -119,8 +119,8 @@ $(FFI_STLIB): $(O)/obj/liburing-ffi-all.o
 	$(AR) rcs $@ $^
 
 # ---- uringkit tool ---------------------------------------------------------
-TOOL_SRCS := $(wildcard tools/uringkit/*.c)
-TOOL_HDRS := $(wildcard tools/uringkit/*.h)
+TOOL_SRCS := $(wildcard tools/uringkit/*.c tools/uringkit/*/*.c)
+TOOL_HDRS := $(wildcard tools/uringkit/*.h tools/uringkit/*/*.h)
 LINK_URING := -L$(O) -l:$(SONAME) -Wl,-rpath,$(OUT)
 
 # libaio is only the benchmark's comparison point: without libaio-dev the

@@ -7,10 +7,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Subcommands: argc/argv start at the subcommand's own name. */
-int cmd_probe(int argc, char **argv);
-int cmd_bench(int argc, char **argv);
-
 /* "EINVAL" for EINVAL or -EINVAL; "E<n>" when the name is unknown. */
 const char *uk_errname(int err);
 

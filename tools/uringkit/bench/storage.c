@@ -11,7 +11,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#ifndef URINGKIT_NO_LIBAIO
+/* The Makefile says when libaio-dev is missing; so does the header's absence. */
+#if !defined(URINGKIT_NO_LIBAIO) && __has_include(<libaio.h>)
+#define HAVE_LIBAIO 1
 #include <libaio.h>
 #endif
 #include <limits.h>
@@ -22,8 +24,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "bench.h"
-#include "uringkit.h"
+#include "../uringkit.h"
+#include "suites.h"
 
 #define BS		4096u
 #define MAX_QD		32u
@@ -232,7 +234,7 @@ static void *psync_run(void *arg)
 }
 
 static void eng_psync(const struct bench_opts *o, const struct target *t,
-		      struct cell *c)
+		      struct bench_record *c)
 {
 	struct psync_worker pw[MAX_QD];
 	struct window w = window_for(o);
@@ -246,7 +248,7 @@ static void eng_psync(const struct bench_opts *o, const struct target *t,
 		pw[i].seed = 0x1234567ULL * (i + 1) + 1;
 		ret = pthread_create(&pw[i].thread, NULL, psync_run, &pw[i]);
 		if (ret) {
-			cell_fail(c, "pthread_create", -ret);
+			bench_record_fail(c, "pthread_create", -ret);
 			break;
 		}
 		started++;
@@ -254,19 +256,19 @@ static void eng_psync(const struct bench_opts *o, const struct target *t,
 	for (i = 0; i < started; i++) {
 		pthread_join(pw[i].thread, NULL);
 		if (pw[i].err)
-			cell_fail(c, "pread", pw[i].err);
+			bench_record_fail(c, "pread", pw[i].err);
 		c->ops += pw[i].ops;
 		c->lat_ns_sum += pw[i].lat_ns;
 	}
 	c->window_s = (double) (w.end - w.start) / 1e9;
-	cell_finish(c);
+	bench_record_finish(c);
 }
 
 /* ---- libaio ------------------------------------------------------------- */
 
-#ifndef URINGKIT_NO_LIBAIO
+#ifdef HAVE_LIBAIO
 static void eng_libaio(const struct bench_opts *o, const struct target *t,
-		       struct cell *c)
+		       struct bench_record *c)
 {
 	struct iocb iocbs[MAX_QD], *batch[MAX_QD];
 	struct io_event events[MAX_QD];
@@ -279,12 +281,12 @@ static void eng_libaio(const struct bench_opts *o, const struct target *t,
 
 	bufs = alloc_bufs(qd);
 	if (!bufs) {
-		cell_fail(c, "posix_memalign", -ENOMEM);
+		bench_record_fail(c, "posix_memalign", -ENOMEM);
 		return;
 	}
 	ret = io_setup((int) qd, &ctx);
 	if (ret < 0) {
-		cell_fail(c, "io_setup", ret);
+		bench_record_fail(c, "io_setup", ret);
 		free(bufs);
 		return;
 	}
@@ -299,7 +301,7 @@ static void eng_libaio(const struct bench_opts *o, const struct target *t,
 	}
 	ret = io_submit(ctx, (long) qd, batch);
 	if (ret != (int) qd) {
-		cell_fail(c, "io_submit", ret < 0 ? ret : -EAGAIN);
+		bench_record_fail(c, "io_submit", ret < 0 ? ret : -EAGAIN);
 		if (ret > 0)
 			inflight = (unsigned) ret;
 		goto drain;
@@ -310,7 +312,7 @@ static void eng_libaio(const struct bench_opts *o, const struct target *t,
 		if (n == -EINTR && !uk_interrupted)
 			continue;
 		if (n < 0) {
-			cell_fail(c, "io_getevents", n);
+			bench_record_fail(c, "io_getevents", n);
 			goto drain;
 		}
 		now = uk_now_ns();
@@ -320,7 +322,7 @@ static void eng_libaio(const struct bench_opts *o, const struct target *t,
 			long res = (long) events[i].res;
 
 			if (res != (long) BS) {
-				cell_fail(c, "libaio read", res < 0 ? (int) res : -EIO);
+				bench_record_fail(c, "libaio read", res < 0 ? (int) res : -EIO);
 				goto drain;
 			}
 			if (now >= w.start && now < w.end) {
@@ -338,7 +340,7 @@ static void eng_libaio(const struct bench_opts *o, const struct target *t,
 			break;
 		ret = io_submit(ctx, n, batch);
 		if (ret != n) {
-			cell_fail(c, "io_submit", ret < 0 ? ret : -EAGAIN);
+			bench_record_fail(c, "io_submit", ret < 0 ? ret : -EAGAIN);
 			if (ret > 0)
 				inflight += (unsigned) ret;
 			goto drain;
@@ -358,18 +360,18 @@ drain:
 	}
 	io_destroy(ctx);
 	free(bufs);
-	cell_finish(c);
+	bench_record_finish(c);
 }
 #else
 /* Built without libaio-dev: the column says so instead of a number. */
 static void eng_libaio(const struct bench_opts *o, const struct target *t,
-		       struct cell *c)
+		       struct bench_record *c)
 {
 	(void) o;
 	(void) t;
-	cell_fail(c, "libaio not built in (install libaio-dev and rebuild)",
+	bench_record_fail(c, "libaio not built in (install libaio-dev and rebuild)",
 		  -ENOSYS);
-	cell_finish(c);
+	bench_record_finish(c);
 }
 #endif
 
@@ -407,7 +409,7 @@ static int uring_queue_read(struct uring_job *j, unsigned slot, uint64_t now)
 	return 0;
 }
 
-static int uring_setup(struct uring_job *j, unsigned qd, struct cell *c)
+static int uring_setup(struct uring_job *j, unsigned qd, struct bench_record *c)
 {
 	struct io_uring_params p;
 	struct iovec iov[MAX_QD];
@@ -421,7 +423,7 @@ static int uring_setup(struct uring_job *j, unsigned qd, struct cell *c)
 	}
 	ret = io_uring_queue_init_params(qd, &j->ring, &p);
 	if (ret < 0)
-		return cell_fail(c, j->kind == URING_SQPOLL ?
+		return bench_record_fail(c, j->kind == URING_SQPOLL ?
 				 "io_uring_queue_init (SQPOLL)" :
 				 "io_uring_queue_init", ret);
 	if (j->kind != URING_FIXED)
@@ -430,7 +432,7 @@ static int uring_setup(struct uring_job *j, unsigned qd, struct cell *c)
 				IORING_REGISTER_FILES, &j->t->fd, 1);
 	if (ret < 0) {
 		io_uring_queue_exit(&j->ring);
-		return cell_fail(c, "IORING_REGISTER_FILES", ret);
+		return bench_record_fail(c, "IORING_REGISTER_FILES", ret);
 	}
 	for (i = 0; i < qd; i++) {
 		iov[i].iov_base = j->bufs + (size_t) i * BS;
@@ -440,13 +442,13 @@ static int uring_setup(struct uring_job *j, unsigned qd, struct cell *c)
 				IORING_REGISTER_BUFFERS, iov, qd);
 	if (ret < 0) {
 		io_uring_queue_exit(&j->ring);
-		return cell_fail(c, "IORING_REGISTER_BUFFERS", ret);
+		return bench_record_fail(c, "IORING_REGISTER_BUFFERS", ret);
 	}
 	return 0;
 }
 
 static void eng_uring(const struct bench_opts *o, const struct target *t,
-		      struct cell *c, enum uring_kind kind)
+		      struct bench_record *c, enum uring_kind kind)
 {
 	struct uring_job j;
 	struct io_uring_cqe *cqes[MAX_QD], *cqe;
@@ -462,12 +464,12 @@ static void eng_uring(const struct bench_opts *o, const struct target *t,
 	j.seed = 42;
 	j.bufs = alloc_bufs(qd);
 	if (!j.bufs) {
-		cell_fail(c, "posix_memalign", -ENOMEM);
+		bench_record_fail(c, "posix_memalign", -ENOMEM);
 		return;
 	}
 	if (uring_setup(&j, qd, c) < 0) {
 		free(j.bufs);
-		cell_finish(c);
+		bench_record_finish(c);
 		return;
 	}
 	w = window_for(o);
@@ -475,7 +477,7 @@ static void eng_uring(const struct bench_opts *o, const struct target *t,
 	for (i = 0; i < qd; i++) {
 		ret = uring_queue_read(&j, i, now);
 		if (ret < 0) {
-			cell_fail(c, "io_uring_get_sqe", ret);
+			bench_record_fail(c, "io_uring_get_sqe", ret);
 			break;
 		}
 		queued++;
@@ -487,7 +489,7 @@ static void eng_uring(const struct bench_opts *o, const struct target *t,
 		if (ret == -EINTR && !uk_interrupted)
 			continue;
 		if (ret < 0) {
-			cell_fail(c, "io_uring_submit_and_wait", ret);
+			bench_record_fail(c, "io_uring_submit_and_wait", ret);
 			break;
 		}
 		inflight += queued;
@@ -500,7 +502,7 @@ static void eng_uring(const struct bench_opts *o, const struct target *t,
 			unsigned slot = (unsigned) io_uring_cqe_get_data64(cqes[i]);
 
 			if (cqes[i]->res != (int) BS) {
-				cell_fail(c, kind == URING_FIXED ? "READ_FIXED" : "READ",
+				bench_record_fail(c, kind == URING_FIXED ? "READ_FIXED" : "READ",
 					  cqes[i]->res < 0 ? cqes[i]->res : -EIO);
 				continue;
 			}
@@ -518,7 +520,7 @@ static void eng_uring(const struct bench_opts *o, const struct target *t,
 		for (i = 0; i < ndone; i++) {
 			ret = uring_queue_read(&j, done[i], now);
 			if (ret < 0) {
-				cell_fail(c, "io_uring_get_sqe", ret);
+				bench_record_fail(c, "io_uring_get_sqe", ret);
 				break;
 			}
 			queued++;
@@ -541,23 +543,23 @@ static void eng_uring(const struct bench_opts *o, const struct target *t,
 	}
 	io_uring_queue_exit(&j.ring);
 	free(j.bufs);
-	cell_finish(c);
+	bench_record_finish(c);
 }
 
 static void eng_uring_plain(const struct bench_opts *o, const struct target *t,
-			    struct cell *c)
+			    struct bench_record *c)
 {
 	eng_uring(o, t, c, URING_PLAIN);
 }
 
 static void eng_uring_fixed(const struct bench_opts *o, const struct target *t,
-			    struct cell *c)
+			    struct bench_record *c)
 {
 	eng_uring(o, t, c, URING_FIXED);
 }
 
 static void eng_uring_sqpoll(const struct bench_opts *o, const struct target *t,
-			     struct cell *c)
+			     struct bench_record *c)
 {
 	eng_uring(o, t, c, URING_SQPOLL);
 }
@@ -567,7 +569,7 @@ static void eng_uring_sqpoll(const struct bench_opts *o, const struct target *t,
 struct engine {
 	const char *name;
 	void (*run)(const struct bench_opts *, const struct target *,
-		    struct cell *);
+		    struct bench_record *);
 };
 
 static const struct engine engines[] = {
@@ -584,110 +586,38 @@ static const struct engine engines[] = {
 static const unsigned depths[] = { 1, 8, 32 };
 #define NR_DEPTHS	(sizeof(depths) / sizeof(depths[0]))
 
-static double storage_value(const struct cell *c)
+int bench_storage(struct bench_suite *s)
 {
-	return c->iops;
-}
-
-static const char *storage_label(const struct cell *c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", c->engine);
-	return buf;
-}
-
-static void print_ratio(const struct cell *c, const struct cell *base,
-			const char *mu)
-{
-	if (base->err || c->err)
-		printf(" %9s", "n/a");
-	else
-		printf(" %8.2f%s", c->iops / base->iops, mu);
-}
-
-int bench_storage(const struct bench_opts *o)
-{
-	struct cell cells[NR_DEPTHS][NR_ENGINES];
-	const char *failed = "", *mu = o->ascii ? "x" : "\u00d7";
-	const char *us = o->ascii ? "us" : "\u00b5s";
+	const char *failed = "";
 	struct target t;
 	unsigned d, e;
 	int ret;
 
-	printf("storage: 4 KiB random reads, queue depths 1, 8, 32, "
-	       "%.2f s per cell\n", o->cell_s);
-	ret = open_target(o, &t, &failed);
+	ret = open_target(&s->opts, &t, &failed);
 	if (ret) {
-		printf("  error: %s: %s (%s)\n\n", failed, uk_errname(ret),
-		       strerror(-ret));
+		s->err = ret;
+		snprintf(s->failed, sizeof(s->failed), "%s", failed);
 		return 1;
 	}
-	printf("  data file %s (%llu MiB, %s; kept for the next run)\n",
-	       t.path, (unsigned long long) (o->file_size >> 20),
-	       t.created ? "created now" : "reused");
-	if (t.direct)
-		printf("  I/O mode: O_DIRECT (reads go to the device, "
-		       "not the page cache)\n");
-	else
-		printf("  I/O mode: buffered, O_DIRECT refused by this "
-		       "filesystem; nothing was dropped from the page cache, "
-		       "so reads are mostly memory copies\n");
-	printf("  psync at QD > 1 runs QD threads of pread(); libaio and "
-	       "io_uring keep QD reads in flight from one thread\n\n");
-
-	memset(cells, 0, sizeof(cells));
+	snprintf(s->path, sizeof(s->path), "%s", t.path);
+	s->created = t.created;
+	s->direct = t.direct;
 	for (d = 0; d < NR_DEPTHS && !uk_interrupted; d++)
 		for (e = 0; e < NR_ENGINES && !uk_interrupted; e++) {
-			struct cell *c = &cells[d][e];
+			size_t row = s->nr;
+			struct bench_record *c = bench_suite_add(s, engines[e].name,
+								 depths[d]);
 
-			c->engine = engines[e].name;
-			c->depth = depths[d];
-			engines[e].run(o, &t, c);
+			if (!c)
+				break;
+			/* io_uring rows against psync and libaio at this depth */
+			if (e > E_LIBAIO) {
+				c->base[0] = (int) (row - e + E_PSYNC);
+				c->base[1] = (int) (row - e + E_LIBAIO);
+			}
+			engines[e].run(&s->opts, &t, c);
 		}
 	close(t.fd);
-	if (uk_interrupted)
-		return 1;
-
-	printf("  %3s  %-16s %10s %10s %10s %10s\n", "QD", "engine", "IOPS",
-	       o->ascii ? "avg lat us" : "avg lat \u00b5s", "vs psync",
-	       "vs libaio");
-	for (d = 0; d < NR_DEPTHS; d++) {
-		for (e = 0; e < NR_ENGINES; e++) {
-			const struct cell *c = &cells[d][e];
-
-			printf("  %3u  %-16s ", c->depth, c->engine);
-			if (c->err) {
-				printf("error: %s: %s (%s)\n", c->failed,
-				       uk_errname(c->err), strerror(-c->err));
-				continue;
-			}
-			printf("%10.0f %10.1f", c->iops, c->lat_us);
-			if (e <= E_LIBAIO) {
-				printf(" %9s %9s\n", "-", "-");
-				continue;
-			}
-			print_ratio(c, &cells[d][E_PSYNC], mu);
-			print_ratio(c, &cells[d][E_LIBAIO], mu);
-			printf("\n");
-		}
-	}
-	printf("  (latency: submit to completion, %s per request, as the "
-	       "program sees it)\n", us);
-	if (sysconf(_SC_NPROCESSORS_ONLN) <= 2)
-		printf("  (sqpoll: the kernel's submission thread spins on a CPU "
-		       "of its own; with %ld CPUs\n   it competes with the "
-		       "benchmark and the completion path for them)\n",
-		       sysconf(_SC_NPROCESSORS_ONLN));
-	printf("\n");
-
-	for (d = 0; d < NR_DEPTHS; d++) {
-		char title[96];
-
-		snprintf(title, sizeof(title),
-			 "IOPS at QD %u (bars scaled to the best at this depth)",
-			 depths[d]);
-		print_bars(title, cells[d], NR_ENGINES, storage_value,
-			   storage_label, "", o->ascii);
-	}
-	printf("\n");
-	return 0;
+	s->interrupted = uk_interrupted;
+	return uk_interrupted ? 1 : 0;
 }

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uringkit bench nop: IORING_OP_NOP through the library in batches of 1, 8
+ * and 32, and one plain system call for scale.
+ */
+#include <errno.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "../uringkit.h"
+#include "suites.h"
+
+/*
+ * NOPs through the library: get `batch` SQEs, submit them with one
+ * io_uring_enter(), reap all completions. Measures the per-request cost of
+ * the library plus the kernel's submission and completion paths.
+ */
+static void run_nop(const struct bench_opts *o, struct bench_record *c)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqes[64];
+	struct window w;
+	unsigned i;
+	int ret;
+
+	ret = io_uring_queue_init(64, &ring, 0);
+	if (ret < 0) {
+		bench_record_fail(c, "io_uring_queue_init", ret);
+		return;
+	}
+	w = window_for(o);
+	for (;;) {
+		uint64_t now;
+		unsigned got = 0;
+
+		for (i = 0; i < c->depth; i++) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+			if (!sqe) {
+				bench_record_fail(c, "io_uring_get_sqe", -EBUSY);
+				goto out;
+			}
+			io_uring_prep_nop(sqe);
+			io_uring_sqe_set_data64(sqe, i);
+		}
+		ret = io_uring_submit_and_wait(&ring, c->depth);
+		if (ret < 0) {
+			bench_record_fail(c, "io_uring_submit_and_wait", ret);
+			goto out;
+		}
+		while (got < c->depth) {
+			unsigned n = io_uring_peek_batch_cqe(&ring, cqes, 64);
+
+			if (!n) {
+				ret = io_uring_wait_cqe(&ring, &cqes[0]);
+				if (ret < 0) {
+					bench_record_fail(c, "io_uring_wait_cqe", ret);
+					goto out;
+				}
+				continue;
+			}
+			for (i = 0; i < n; i++)
+				if (cqes[i]->res < 0) {
+					bench_record_fail(c, "NOP completion",
+							  cqes[i]->res);
+					goto out;
+				}
+			io_uring_cq_advance(&ring, n);
+			got += n;
+		}
+		now = uk_now_ns();
+		if (now >= w.end || uk_interrupted)
+			break;
+		if (now >= w.start)
+			c->ops += c->depth;
+	}
+	c->window_s = (double) (w.end - w.start) / 1e9;
+out:
+	io_uring_queue_exit(&ring);
+	bench_record_finish(c);
+}
+
+/* The cheapest system call, for scale: what one kernel entry costs. */
+static void run_syscall(const struct bench_opts *o, struct bench_record *c)
+{
+	struct window w = window_for(o);
+	uint64_t now;
+	int i;
+
+	do {
+		for (i = 0; i < 64; i++)
+			syscall(SYS_getppid);
+		now = uk_now_ns();
+		if (now >= w.start && now < w.end)
+			c->ops += 64;
+	} while (now < w.end && !uk_interrupted);
+	c->window_s = (double) (w.end - w.start) / 1e9;
+	bench_record_finish(c);
+}
+
+int bench_nop(struct bench_suite *s)
+{
+	static const unsigned batches[] = { 1, 8, 32 };
+	struct bench_record *r;
+	size_t i;
+
+	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		r = bench_suite_add(s, "io_uring NOP", batches[i]);
+		if (!r)
+			return 1;
+		snprintf(r->title, sizeof(r->title), "NOP batch %u", batches[i]);
+		r->base[0] = 0;		/* vs batch 1 */
+		run_nop(&s->opts, r);
+	}
+	r = bench_suite_add(s, "syscall getppid()", 0);
+	if (!r)
+		return 1;
+	run_syscall(&s->opts, r);
+	s->interrupted = uk_interrupted;
+	return 0;
+}

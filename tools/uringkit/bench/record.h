@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uringkit bench: what a suite hands to the report.
+ *
+ * A suite measures and fills result records, one per table row; the report
+ * turns a finished suite into text (and, later, JSON, CSV, SVG). Data flows
+ * one way: suite -> records -> report. Nothing in here prints.
+ */
+#ifndef URINGKIT_BENCH_RECORD_H
+#define URINGKIT_BENCH_RECORD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the command line asked for, as every suite sees it. */
+struct bench_opts {
+	double cell_s;		/* measured seconds per cell */
+	double warm_s;		/* warm-up before each cell, not counted */
+	const char *file;	/* storage: data file, NULL for the default */
+	uint64_t file_size;	/* storage: bytes */
+	bool ascii;		/* no Unicode in the output */
+	unsigned net_rate;	/* udp: packets/s offered (--rate) */
+};
+
+/*
+ * One measured row. Metrics a suite does not measure stay NAN (JSON null,
+ * an empty CSV field). A failed record keeps err (negative errno) and the
+ * call that failed, and its metrics mean nothing.
+ */
+struct bench_record {
+	const char *suite;	/* "nop", "storage", "udp", "tcp" */
+	const char *engine;	/* short name: bars, CSV */
+	char title[40];		/* the table's row name, "": engine */
+	unsigned depth;		/* batch (nop), queue depth, connections; 0: none */
+	int base[2];		/* rows this one is compared with, -1: none */
+
+	/* Metrics, by name in bench_metrics[]. */
+	double ops_per_s;	/* IOPS, requests/s, packets/s */
+	double ns_per_op;	/* wall time per request (nop) */
+	double lat_mean_us;	/* submit to completion */
+	double lat_p50_us, lat_p99_us, lat_p999_us;
+	double cpu_pct;		/* the measured process, user + sys */
+	double cpu_other_pct;	/* the part outside the measuring thread */
+	double cpu_us_per_op;
+	double wakeups_per_op;	/* voluntary context switches */
+	double sent, received;	/* udp: datagrams */
+
+	/* The raw counts the metrics come from. */
+	uint64_t ops;		/* completed inside the measured window */
+	double window_s;	/* length of that window */
+	double lat_ns_sum;	/* submit-to-completion, summed over ops */
+
+	int err;
+	char failed[64];	/* "io_uring_queue_init", ... */
+};
+
+/* The metrics by name, for the renderers and for aggregation. */
+struct bench_metric {
+	const char *name;	/* "ops_per_s", ... */
+	const char *unit;	/* "1/s", "us", "%", ... */
+	size_t off;		/* offsetof(struct bench_record, ...) */
+	bool summed;		/* counts add up over rounds; rates take the median */
+};
+extern const struct bench_metric bench_metrics[];
+extern const size_t bench_nr_metrics;
+
+static inline double bench_metric_get(const struct bench_record *r,
+				      const struct bench_metric *m)
+{
+	return *(const double *) (const void *) ((const char *) r + m->off);
+}
+
+/* One suite's run: its facts and its rows, in table order. */
+struct bench_suite {
+	const char *name;	/* "nop", "storage", "udp", "tcp" */
+	struct bench_opts opts;	/* as this suite ran */
+	unsigned rounds;	/* udp, tcp: interleaved rounds per cell */
+	double round_s;		/* measured seconds per round */
+	/* storage: the data file */
+	char path[PATH_MAX];
+	bool created, direct;
+	/* the whole suite could not run (storage: no data file) */
+	int err;
+	char failed[96];
+	bool interrupted;
+	struct bench_record *rec;
+	size_t nr, cap;
+};
+
+/* Start a suite; bench_suite_free() releases its rows. */
+void bench_suite_init(struct bench_suite *s, const char *name,
+		      const struct bench_opts *o);
+void bench_suite_free(struct bench_suite *s);
+/* Append a row (metrics NAN, no bases); NULL, and s->err, without memory. */
+struct bench_record *bench_suite_add(struct bench_suite *s, const char *engine,
+				     unsigned depth);
+
+/* A fresh record (metrics NAN, no bases). */
+void bench_record_init(struct bench_record *r, const char *suite,
+		       const char *engine, unsigned depth);
+/* Record a failure (err < 0; else -EIO) unless one is kept; returns it. */
+int bench_record_fail(struct bench_record *r, const char *what, int err);
+/* ops_per_s, ns_per_op and lat_mean_us from ops, window_s and lat_ns_sum. */
+void bench_record_finish(struct bench_record *r);
+/*
+ * One record from the rounds of a cell: the first failure, or summed
+ * counts and the median of every other metric.
+ */
+void bench_record_aggregate(struct bench_record *dst,
+			    struct bench_record *rounds, unsigned n);
+
+/* Start and end of a cell's measured window, in uk_now_ns() time. */
+struct window {
+	uint64_t start, end;
+};
+struct window window_for(const struct bench_opts *o);
+
+#endif

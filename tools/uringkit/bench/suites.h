@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uringkit bench: the suites. Each runs its cells with s->opts and appends
+ * one record per table row to s (bench_suite_init() first); none prints a
+ * table. Each returns 0, or 1 if it could not run or was interrupted
+ * (s->err or s->interrupted then says which).
+ */
+#ifndef URINGKIT_BENCH_SUITES_H
+#define URINGKIT_BENCH_SUITES_H
+
+#include "record.h"
+
+int bench_nop(struct bench_suite *s);
+int bench_storage(struct bench_suite *s);
+int bench_udp(struct bench_suite *s);
+int bench_tcp(struct bench_suite *s);
+
+#endif

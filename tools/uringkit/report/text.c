@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/* uringkit bench: the text report, one table and one set of bars per suite. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "../uringkit.h"
+#include "report.h"
+
+#define BAR_WIDTH 40
+
+/* 1234567 -> "1.23M" */
+static const char *si(double v, char *buf, size_t len)
+{
+	if (v >= 1e9)
+		snprintf(buf, len, "%.2fG", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(buf, len, "%.2fM", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, len, "%.1fk", v / 1e3);
+	else
+		snprintf(buf, len, "%.0f", v);
+	return buf;
+}
+
+static const char *times(const struct bench_suite *s)
+{
+	return s->opts.ascii ? "x" : "\u00d7";
+}
+
+static const char *micro(const struct bench_suite *s)
+{
+	return s->opts.ascii ? "us" : "\u00b5s";
+}
+
+static const char *row_name(const struct bench_record *r)
+{
+	return r->title[0] ? r->title : r->engine;
+}
+
+static const char *engine_name(const struct bench_record *r)
+{
+	return r->engine;
+}
+
+static double ops_per_s(const struct bench_record *r)
+{
+	return r->ops_per_s;
+}
+
+static double cpu_ns_per_op(const struct bench_record *r)
+{
+	return r->cpu_us_per_op * 1e3;
+}
+
+/* The row r is compared with (base 0 or 1), NULL when none. */
+static const struct bench_record *base_of(const struct bench_suite *s,
+					  const struct bench_record *r, int k)
+{
+	int i = r->base[k];
+
+	return i >= 0 && (size_t) i < s->nr ? &s->rec[i] : NULL;
+}
+
+static void print_err(const struct bench_record *r)
+{
+	printf("error: %s: %s (%s)\n", r->failed, uk_errname(r->err),
+	       strerror(-r->err));
+}
+
+/* Horizontal bars: one group of rows scaled to its own best value. */
+static void print_bars(const char *title, const struct bench_record *rs,
+		       size_t n, double (*value)(const struct bench_record *),
+		       const char *(*label)(const struct bench_record *),
+		       const char *unit, bool ascii)
+{
+	/* Eighths of a block, so short differences still show. */
+	static const char *const eighths[] = {
+		"", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a",
+		"\u2589",
+	};
+	double best = 0;
+	char num[16];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!rs[i].err && value(&rs[i]) > best)
+			best = value(&rs[i]);
+	printf("  %s\n", title);
+	for (i = 0; i < n; i++) {
+		const struct bench_record *r = &rs[i];
+		int units, j;
+
+		printf("    %-22s ", label(r));
+		if (r->err) {
+			printf("(failed: %s)\n", uk_errname(r->err));
+			continue;
+		}
+		units = best > 0 ? (int) lround(value(r) / best * BAR_WIDTH * 8) : 0;
+		for (j = 0; j < units / 8; j++)
+			fputs(ascii ? "#" : "\u2588", stdout);
+		if (!ascii)
+			fputs(eighths[units % 8], stdout);
+		else if (units % 8 >= 4)
+			fputc('+', stdout);
+		printf(" %s%s\n", si(value(r), num, sizeof(num)), unit);
+	}
+}
+
+/* How many rows from first on share its depth: one group of bars. */
+static size_t depth_group(const struct bench_suite *s, size_t first)
+{
+	size_t j = first;
+
+	while (j < s->nr && s->rec[j].depth == s->rec[first].depth)
+		j++;
+	return j - first;
+}
+
+/* " 1.23x", or " n/a" when either side failed or has nothing to divide by. */
+static void print_ratio(const struct bench_suite *s, double v, double base,
+			bool ok)
+{
+	if (!ok || !(base > 0))
+		printf(" %9s", "n/a");
+	else
+		printf(" %8.2f%s", v / base, times(s));
+}
+
+/* ---- nop ---------------------------------------------------------------- */
+
+static void nop_begin(const struct bench_suite *s)
+{
+	printf("nop: IORING_OP_NOP through uringkit's liburing, %.2f s per cell\n\n",
+	       s->opts.cell_s);
+}
+
+static void nop_body(const struct bench_suite *s)
+{
+	size_t i;
+
+	printf("  %-22s %14s %12s %12s\n", "", "requests/s", "ns/request",
+	       "vs batch 1");
+	for (i = 0; i < s->nr; i++) {
+		const struct bench_record *r = &s->rec[i], *b = base_of(s, r, 0);
+
+		printf("  %-22s ", row_name(r));
+		if (r->err) {
+			print_err(r);
+			continue;
+		}
+		printf("%14.0f %12.1f ", r->ops_per_s, r->ns_per_op);
+		if (b && !b->err)
+			printf("%11.2f%s\n", r->ops_per_s / b->ops_per_s, times(s));
+		else
+			printf("%12s\n", "-");
+	}
+	printf("  (getppid() is one plain system call, for scale; not a NOP)\n\n");
+	print_bars("requests/s (longer is better)", s->rec, s->nr, ops_per_s,
+		   row_name, "/s", s->opts.ascii);
+	printf("\n");
+}
+
+/* ---- storage ------------------------------------------------------------ */
+
+static void storage_begin(const struct bench_suite *s)
+{
+	printf("storage: 4 KiB random reads, queue depths 1, 8, 32, "
+	       "%.2f s per cell\n", s->opts.cell_s);
+}
+
+static void storage_body(const struct bench_suite *s)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t i, n;
+
+	if (s->err) {
+		printf("  error: %s: %s (%s)\n\n", s->failed, uk_errname(s->err),
+		       strerror(-s->err));
+		return;
+	}
+	printf("  data file %s (%llu MiB, %s; kept for the next run)\n",
+	       s->path, (unsigned long long) (s->opts.file_size >> 20),
+	       s->created ? "created now" : "reused");
+	if (s->direct)
+		printf("  I/O mode: O_DIRECT (reads go to the device, "
+		       "not the page cache)\n");
+	else
+		printf("  I/O mode: buffered, O_DIRECT refused by this "
+		       "filesystem; nothing was dropped from the page cache, "
+		       "so reads are mostly memory copies\n");
+	printf("  psync at QD > 1 runs QD threads of pread(); libaio and "
+	       "io_uring keep QD reads in flight from one thread\n\n");
+	if (s->interrupted)
+		return;
+
+	printf("  %3s  %-16s %10s %10s %10s %10s\n", "QD", "engine", "IOPS",
+	       s->opts.ascii ? "avg lat us" : "avg lat \u00b5s", "vs psync",
+	       "vs libaio");
+	for (i = 0; i < s->nr; i++) {
+		const struct bench_record *r = &s->rec[i];
+		const struct bench_record *b0 = base_of(s, r, 0);
+		const struct bench_record *b1 = base_of(s, r, 1);
+
+		printf("  %3u  %-16s ", r->depth, r->engine);
+		if (r->err) {
+			print_err(r);
+			continue;
+		}
+		printf("%10.0f %10.1f", r->ops_per_s, r->lat_mean_us);
+		if (!b0 || !b1) {
+			printf(" %9s %9s\n", "-", "-");
+			continue;
+		}
+		print_ratio(s, r->ops_per_s, b0->ops_per_s, !b0->err);
+		print_ratio(s, r->ops_per_s, b1->ops_per_s, !b1->err);
+		printf("\n");
+	}
+	printf("  (latency: submit to completion, %s per request, as the "
+	       "program sees it)\n", micro(s));
+	if (cpus <= 2)
+		printf("  (sqpoll: the kernel's submission thread spins on a CPU "
+		       "of its own; with %ld CPUs\n   it competes with the "
+		       "benchmark and the completion path for them)\n", cpus);
+	printf("\n");
+
+	for (i = 0; i < s->nr; i += n) {
+		char title[96];
+
+		n = depth_group(s, i);
+		snprintf(title, sizeof(title),
+			 "IOPS at QD %u (bars scaled to the best at this depth)",
+			 s->rec[i].depth);
+		print_bars(title, &s->rec[i], n, ops_per_s, engine_name, "",
+			   s->opts.ascii);
+	}
+	printf("\n");
+}
+
+/* ---- udp ---------------------------------------------------------------- */
+
+static void print_rounds(const struct bench_suite *s)
+{
+	if (s->rounds > 1)
+		printf("  (%u rounds of %.2f s, interleaved; medians over the "
+		       "rounds)\n", s->rounds, s->round_s);
+}
+
+static void udp_begin(const struct bench_suite *s)
+{
+	printf("net udp: 1 KiB datagrams at %u packets/s over 127.0.0.1, "
+	       "%.2f s measured per receiver\n", s->opts.net_rate,
+	       s->opts.cell_s);
+}
+
+static void udp_body(const struct bench_suite *s)
+{
+	char hdr[32];
+	size_t i;
+
+	print_rounds(s);
+	printf("  CPU: the receiving process (its thread + any io_uring "
+	       "worker), user + sys;\n  the sender is a separate process "
+	       "and not counted\n\n");
+	if (s->interrupted)
+		return;
+
+	snprintf(hdr, sizeof(hdr), "%s CPU/pkt", micro(s));
+	printf("  %-27s %8s %8s %6s %7s %7s %11s %9s %10s\n", "receiver",
+	       "sent", "received", "lost", "CPU %", "wrk %", hdr, "wake/pkt",
+	       "vs a");
+	for (i = 0; i < s->nr; i++) {
+		const struct bench_record *r = &s->rec[i], *b = base_of(s, r, 0);
+
+		printf("  %-27s ", row_name(r));
+		if (r->err) {
+			print_err(r);
+			continue;
+		}
+		printf("%8llu %8llu %6lld %7.2f %7.2f %11.2f %9.2f",
+		       (unsigned long long) r->sent,
+		       (unsigned long long) r->received,
+		       (long long) r->sent - (long long) r->received,
+		       r->cpu_pct, r->cpu_other_pct, r->cpu_us_per_op,
+		       r->wakeups_per_op);
+		if (b && !b->err && b->cpu_us_per_op > 0)
+			printf(" %9.2f%s\n", r->cpu_us_per_op / b->cpu_us_per_op,
+			       times(s));
+		else
+			printf(" %10s\n", "-");
+	}
+	printf("  (wrk %%: CPU of this process outside the receiving thread, "
+	       "i.e. io_uring workers;\n   wake/pkt: the receiving thread's "
+	       "voluntary context switches per packet;\n   vs a: CPU per "
+	       "packet against the blocking receiver, lower is better)\n");
+	printf("  c is the articles' design (default ring, one recv per "
+	       "packet, submit then wait);\n  d-f use a provided-buffer ring "
+	       "on a DEFER_TASKRUN|SINGLE_ISSUER ring; f waits for 32\n"
+	       "  completions or 1 ms (min_wait), trading up to 1 ms of "
+	       "latency for fewer wake-ups.\n  a, b and e learn each "
+	       "sender's address; c, d and f do not.\n\n");
+	print_bars("CPU ns per packet (shorter is better)", s->rec, s->nr,
+		   cpu_ns_per_op, engine_name, " ns", s->opts.ascii);
+	printf("\n");
+}
+
+/* ---- tcp ---------------------------------------------------------------- */
+
+static void tcp_begin(const struct bench_suite *s)
+{
+	printf("net tcp: 64-byte request/response over 127.0.0.1, 1, 8 and 32 "
+	       "connections, %.2f s per cell\n", s->opts.cell_s);
+}
+
+static void tcp_body(const struct bench_suite *s)
+{
+	char hdr[32];
+	size_t i, n;
+
+	print_rounds(s);
+	printf("  client: one process with blocking sockets (a request on "
+	       "every connection, then\n  every response), the same for all "
+	       "servers; server CPU as for udp\n\n");
+	if (s->interrupted)
+		return;
+
+	snprintf(hdr, sizeof(hdr), "%s CPU/req", micro(s));
+	printf("  %5s  %-20s %11s %8s %11s %10s %10s\n", "conns", "server",
+	       "requests/s", "CPU %", hdr, "req/s vs", "CPU/req vs");
+	printf("  %5s  %-20s %11s %8s %11s %10s %10s\n", "", "", "", "", "",
+	       "epoll", "epoll");
+	for (i = 0; i < s->nr; i++) {
+		const struct bench_record *r = &s->rec[i], *b = base_of(s, r, 0);
+
+		printf("  %5u  %-20s ", r->depth, r->engine);
+		if (r->err) {
+			print_err(r);
+			continue;
+		}
+		printf("%11.0f %8.2f %11.2f", r->ops_per_s, r->cpu_pct,
+		       r->cpu_us_per_op);
+		if (!b) {
+			printf(" %10s %10s\n", "-", "-");
+			continue;
+		}
+		print_ratio(s, r->ops_per_s, b->ops_per_s, !b->err);
+		print_ratio(s, r->cpu_us_per_op, b->cpu_us_per_op, !b->err);
+		printf("\n");
+	}
+	printf("  (requests/s as the client counts them; CPU: the server "
+	       "process, whose client\n   runs on the other CPU or shares "
+	       "one: with %ld CPUs they compete)\n\n",
+	       sysconf(_SC_NPROCESSORS_ONLN));
+
+	for (i = 0; i < s->nr; i += n) {
+		char title[96];
+
+		n = depth_group(s, i);
+		snprintf(title, sizeof(title), "requests/s with %u connection%s "
+			 "(longer is better)", s->rec[i].depth,
+			 s->rec[i].depth == 1 ? "" : "s");
+		print_bars(title, &s->rec[i], n, ops_per_s, engine_name, "/s",
+			   s->opts.ascii);
+	}
+	printf("\n");
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+struct text_suite {
+	const char *name;
+	void (*begin)(const struct bench_suite *);
+	void (*body)(const struct bench_suite *);
+};
+
+static const struct text_suite text_suites[] = {
+	{ "nop", nop_begin, nop_body },
+	{ "storage", storage_begin, storage_body },
+	{ "udp", udp_begin, udp_body },
+	{ "tcp", tcp_begin, tcp_body },
+};
+
+static const struct text_suite *text_suite(const struct bench_suite *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(text_suites) / sizeof(text_suites[0]); i++)
+		if (!strcmp(text_suites[i].name, s->name))
+			return &text_suites[i];
+	return NULL;
+}
+
+void report_text_intro(const struct bench_run_info *info)
+{
+	printf("uringkit bench %s: Linux %s, %ld CPUs online%s\n", info->what,
+	       info->release, info->cpus, info->quick ? ", --quick" : "");
+	printf("Note: this machine may be shared and the numbers are noisy; "
+	       "compare the ratios\n(measured in the same run), not the "
+	       "absolute values. Warm-up %.2f s per cell, not counted.\n\n",
+	       info->warm_s);
+}
+
+void report_text_begin(const struct bench_suite *s)
+{
+	const struct text_suite *t = text_suite(s);
+
+	if (t)
+		t->begin(s);
+}
+
+void report_text_suite(const struct bench_suite *s)
+{
+	const struct text_suite *t = text_suite(s);
+
+	if (t)
+		t->body(s);
+}
+
+void report_text_end(double total_s, bool interrupted)
+{
+	if (interrupted)
+		printf("interrupted\n");
+	else
+		printf("total time %.1f s\n", total_s);
+}
