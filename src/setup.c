@@ -233,6 +233,18 @@ static void ring_reset(struct io_uring *ring)
 	ring->enter_ring_fd = -1;
 }
 
+/* A ring whose rings are in place takes over fd and the kernel's answers. */
+static void ring_adopt(struct io_uring *ring, int fd,
+		       const struct io_uring_params *p)
+{
+	ring->flags = p->flags;
+	ring->features = p->features;
+	ring->ring_fd = fd;
+	ring->enter_ring_fd = fd;
+	if (p->flags & IORING_SETUP_IOPOLL)
+		ring->int_flags |= UK_INT_CQ_ENTER;
+}
+
 /*
  * The one setup path. buf == NULL with IORING_SETUP_NO_MMAP means the
  * library provides the memory itself. Returns the bytes of buf used (0 when
@@ -301,10 +313,7 @@ static int queue_init(unsigned entries, struct io_uring *ring,
 		}
 	}
 
-	ring->flags = p->flags;
-	ring->features = p->features;
-	ring->ring_fd = fd;
-	ring->enter_ring_fd = fd;
+	ring_adopt(ring, fd, p);
 	if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
 		/* fd is an index into the task's registered rings. */
 		ring->ring_fd = -1;
@@ -312,8 +321,6 @@ static int queue_init(unsigned entries, struct io_uring *ring,
 	}
 	if (buf)
 		ring->int_flags |= UK_INT_APP_MEM;
-	if (p->flags & IORING_SETUP_IOPOLL)
-		ring->int_flags |= UK_INT_CQ_ENTER;
 	return buf ? (int) total : 0;
 }
 
@@ -338,13 +345,21 @@ UK_EXPORT int io_uring_queue_init_params(unsigned entries,
 	return ret < 0 ? ret : 0;
 }
 
-UK_EXPORT int io_uring_queue_init(unsigned entries, struct io_uring *ring,
-				  unsigned flags)
+/* Default parameters but for the setup flags. */
+static struct io_uring_params params_with_flags(unsigned flags)
 {
 	struct io_uring_params p;
 
 	memset(&p, 0, sizeof(p));
 	p.flags = flags;
+	return p;
+}
+
+UK_EXPORT int io_uring_queue_init(unsigned entries, struct io_uring *ring,
+				  unsigned flags)
+{
+	struct io_uring_params p = params_with_flags(flags);
+
 	return io_uring_queue_init_params(entries, ring, &p);
 }
 
@@ -366,12 +381,7 @@ UK_EXPORT int io_uring_queue_mmap(int fd, struct io_uring_params *p,
 		ring_reset(ring);
 		return ret;
 	}
-	ring->flags = p->flags;
-	ring->features = p->features;
-	ring->ring_fd = fd;
-	ring->enter_ring_fd = fd;
-	if (p->flags & IORING_SETUP_IOPOLL)
-		ring->int_flags |= UK_INT_CQ_ENTER;
+	ring_adopt(ring, fd, p);
 	return 0;
 }
 
@@ -443,30 +453,34 @@ UK_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 	return 0;
 }
 
+/* Bytes of the two regions the kernel sizes for these parameters, or -errno. */
+static ssize_t ring_bytes(unsigned entries, const struct io_uring_params *p)
+{
+	struct uk_ring_layout lay;
+	int ret = uk__ring_layout(entries, p, &lay);
+
+	if (ret < 0)
+		return ret;
+	return (ssize_t) (lay.sqes_region + lay.rings_region);
+}
+
 UK_EXPORT ssize_t io_uring_memory_size_params(unsigned entries,
 					      struct io_uring_params *p)
 {
 	struct io_uring_params q;
-	struct uk_ring_layout lay;
-	int ret;
 
 	if (!p)
 		return -EINVAL;
 	/* The size is for io_uring_queue_init_mem(), which sets NO_MMAP. */
 	q = *p;
 	q.flags |= IORING_SETUP_NO_MMAP;
-	ret = uk__ring_layout(entries, &q, &lay);
-	if (ret < 0)
-		return ret;
-	return (ssize_t) (lay.sqes_region + lay.rings_region);
+	return ring_bytes(entries, &q);
 }
 
 UK_EXPORT ssize_t io_uring_memory_size(unsigned entries, unsigned flags)
 {
-	struct io_uring_params p;
+	struct io_uring_params p = params_with_flags(flags);
 
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
 	return io_uring_memory_size_params(entries, &p);
 }
 
@@ -479,8 +493,8 @@ UK_EXPORT ssize_t io_uring_mlock_size_params(unsigned entries,
 					     struct io_uring_params *p)
 {
 	struct io_uring_params probe;
-	struct uk_ring_layout lay;
-	int fd, ret;
+	ssize_t bytes;
+	int fd;
 
 	if (!p)
 		return -EINVAL;
@@ -493,19 +507,15 @@ UK_EXPORT ssize_t io_uring_mlock_size_params(unsigned entries,
 	else
 		probe.features = 0;
 
-	ret = uk__ring_layout(entries, p, &lay);
-	if (ret < 0)
-		return ret;
-	if (probe.features & IORING_FEAT_NATIVE_WORKERS)
+	bytes = ring_bytes(entries, p);
+	if (bytes > 0 && (probe.features & IORING_FEAT_NATIVE_WORKERS))
 		return 0;
-	return (ssize_t) (lay.sqes_region + lay.rings_region);
+	return bytes;
 }
 
 UK_EXPORT ssize_t io_uring_mlock_size(unsigned entries, unsigned flags)
 {
-	struct io_uring_params p;
+	struct io_uring_params p = params_with_flags(flags);
 
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
 	return io_uring_mlock_size_params(entries, &p);
 }
