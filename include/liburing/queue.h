@@ -455,9 +455,9 @@ struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
 #endif
 
 /*
- * Zero the SQE fields that a prep helper built on io_uring_prep_rw() would
- * not otherwise reset (flags, ioprio, op flags, buffer index, personality,
- * file index, addr3), for code that fills an SQE by hand.
+ * Zero the SQE fields that no prep argument fills (flags, ioprio, op flags,
+ * buffer index, personality, file index, addr3). io_uring_prep_rw() starts
+ * with this; code that fills an SQE by hand should too.
  */
 IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
 	LIBURING_NOEXCEPT
