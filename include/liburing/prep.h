@@ -56,14 +56,27 @@ static inline void __io_uring_set_op_flags(struct io_uring_sqe *sqe,
  * process's fd table. The SQE field is one-based so that 0 can mean "a
  * normal fd": slot n is written as n + 1. The value IORING_FILE_INDEX_ALLOC
  * (all ones) in the SQE asks the kernel to pick a free slot; a caller that
- * wants that passes IORING_FILE_INDEX_ALLOC - 1 here (the _direct helpers
- * do this translation).
+ * wants that passes IORING_FILE_INDEX_ALLOC - 1 here, which is what
+ * __io_uring_set_direct_slot() does for the _direct helpers.
  */
 IOURINGINLINE void __io_uring_set_target_fixed_file(struct io_uring_sqe *sqe,
 						    unsigned int file_index)
 	LIBURING_NOEXCEPT
 {
 	sqe->file_index = file_index + 1;
+}
+
+/*
+ * The slot of a _direct helper: file_index, or IORING_FILE_INDEX_ALLOC,
+ * which must reach the SQE unchanged (after the + 1 above).
+ */
+static inline void __io_uring_set_direct_slot(struct io_uring_sqe *sqe,
+					      unsigned int file_index)
+	LIBURING_NOEXCEPT
+{
+	if (file_index == IORING_FILE_INDEX_ALLOC)
+		file_index--;
+	__io_uring_set_target_fixed_file(sqe, file_index);
 }
 
 IOURINGINLINE void io_uring_prep_nop(struct io_uring_sqe *sqe)

@@ -292,10 +292,7 @@ IOURINGINLINE void io_uring_prep_pipe_direct(struct io_uring_sqe *sqe,
 	LIBURING_NOEXCEPT
 {
 	io_uring_prep_pipe(sqe, fds, pipe_flags);
-	/* IORING_FILE_INDEX_ALLOC must reach the SQE unchanged. */
-	if (file_index == IORING_FILE_INDEX_ALLOC)
-		file_index--;
-	__io_uring_set_target_fixed_file(sqe, file_index);
+	__io_uring_set_direct_slot(sqe, file_index);
 }
 
 /*
