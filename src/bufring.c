@@ -44,12 +44,7 @@ UK_EXPORT int io_uring_buf_ring_head(struct io_uring *ring, int buf_group,
 
 static size_t buf_ring_bytes(unsigned int nentries)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	size_t len = (size_t) nentries * sizeof(struct io_uring_buf);
-
-	if (page <= 0)
-		page = 4096;
-	return (len + (size_t) page - 1) & ~((size_t) page - 1);
+	return uk__page_align((size_t) nentries * sizeof(struct io_uring_buf));
 }
 
 /*
@@ -79,10 +74,10 @@ UK_EXPORT struct io_uring_buf_ring *io_uring_setup_buf_ring(
 	reg.flags = (__u16) flags;
 
 	if (!(flags & IOU_PBUF_RING_MMAP)) {
-		br = uk__mmap(NULL, len, PROT_READ | PROT_WRITE,
-			      MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-		if (uk__mmap_failed(br)) {
-			*err = (int) (long) br;
+		ret = uk__mmap(&br, len, PROT_READ | PROT_WRITE,
+			       MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+		if (ret) {
+			*err = ret;
 			return NULL;
 		}
 		reg.ring_addr = (unsigned long) br;
@@ -100,10 +95,10 @@ UK_EXPORT struct io_uring_buf_ring *io_uring_setup_buf_ring(
 		long off = (long) (IORING_OFF_PBUF_RING |
 				   ((__u64) (__u16) bgid << IORING_OFF_PBUF_SHIFT));
 
-		br = uk__mmap(NULL, len, PROT_READ | PROT_WRITE,
-			      MAP_SHARED | MAP_POPULATE, ring->ring_fd, off);
-		if (uk__mmap_failed(br)) {
-			*err = (int) (long) br;
+		ret = uk__mmap(&br, len, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_POPULATE, ring->ring_fd, off);
+		if (ret) {
+			*err = ret;
 			io_uring_unregister_buf_ring(ring, bgid);
 			return NULL;
 		}

@@ -20,23 +20,6 @@
 #define UK_RINGS_HEADER		64	/* offsetof(struct io_rings, cqes) */
 #define UK_CACHELINE		64
 
-static size_t page_size(void)
-{
-	static size_t page;
-
-	if (!page) {
-		long v = sysconf(_SC_PAGESIZE);
-
-		page = v > 0 ? (size_t) v : 4096;
-	}
-	return page;
-}
-
-static size_t align_up(size_t v, size_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
 /*
  * Where the SQ index array starts in the rings region: after the header and
  * the CQEs, cache-line aligned. The kernel doubles header and CQEs together
@@ -49,7 +32,7 @@ size_t uk__sq_array_offset(unsigned flags, unsigned cq_entries)
 
 	if (flags & IORING_SETUP_CQE32)
 		off <<= 1;
-	return align_up(off, UK_CACHELINE);
+	return uk__align_up(off, UK_CACHELINE);
 }
 
 /*
@@ -128,8 +111,8 @@ int uk__ring_layout(unsigned entries, const struct io_uring_params *p,
 	out->rings_size = rings;
 	out->sqes_size = (size_t) sq * sizeof(struct io_uring_sqe)
 			 << io_uring_sqe_shift_from_flags(flags);
-	out->rings_region = align_up(out->rings_size, page_size());
-	out->sqes_region = align_up(out->sqes_size, page_size());
+	out->rings_region = uk__page_align(out->rings_size);
+	out->sqes_region = uk__page_align(out->sqes_size);
 	return 0;
 }
 
@@ -203,6 +186,7 @@ static int mmap_rings(int fd, const struct io_uring_params *p,
 	size_t sq_size = p->sq_off.array + p->sq_entries * sizeof(__u32);
 	size_t cq_size = p->cq_off.cqes + p->cq_entries * cqe_size;
 	void *sqes;
+	int ret;
 
 	if (p->flags & IORING_SETUP_NO_SQARRAY)
 		sq_size = p->sq_off.flags + sizeof(__u32);
@@ -213,37 +197,29 @@ static int mmap_rings(int fd, const struct io_uring_params *p,
 	}
 
 	sq->ring_sz = sq_size;
-	sq->ring_ptr = uk__mmap(NULL, sq_size, PROT_READ | PROT_WRITE,
-				MAP_SHARED | MAP_POPULATE, fd,
-				IORING_OFF_SQ_RING);
-	if (uk__mmap_failed(sq->ring_ptr)) {
-		int err = (int) (long) sq->ring_ptr;
-
-		sq->ring_ptr = NULL;
-		return err;
-	}
+	ret = uk__mmap(&sq->ring_ptr, sq_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	if (ret)
+		return ret;
 
 	cq->ring_sz = cq_size;
 	if (p->features & IORING_FEAT_SINGLE_MMAP) {
 		cq->ring_ptr = sq->ring_ptr;
 	} else {
-		cq->ring_ptr = uk__mmap(NULL, cq_size, PROT_READ | PROT_WRITE,
-					MAP_SHARED | MAP_POPULATE, fd,
-					IORING_OFF_CQ_RING);
-		if (uk__mmap_failed(cq->ring_ptr)) {
-			int err = (int) (long) cq->ring_ptr;
-
-			cq->ring_ptr = NULL;
+		ret = uk__mmap(&cq->ring_ptr, cq_size, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_POPULATE, fd,
+			       IORING_OFF_CQ_RING);
+		if (ret) {
 			uk__unmap_rings(ring);
-			return err;
+			return ret;
 		}
 	}
 
-	sqes = uk__mmap(NULL, sqes_size, PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
-	if (uk__mmap_failed(sqes)) {
+	ret = uk__mmap(&sqes, sqes_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (ret) {
 		uk__unmap_rings(ring);
-		return (int) (long) sqes;
+		return ret;
 	}
 	setup_pointers(ring, p, sq->ring_ptr, cq->ring_ptr, sqes);
 	return 0;
@@ -257,6 +233,18 @@ static void ring_reset(struct io_uring *ring)
 	ring->enter_ring_fd = -1;
 }
 
+/* A ring whose rings are in place takes over fd and the kernel's answers. */
+static void ring_adopt(struct io_uring *ring, int fd,
+		       const struct io_uring_params *p)
+{
+	ring->flags = p->flags;
+	ring->features = p->features;
+	ring->ring_fd = fd;
+	ring->enter_ring_fd = fd;
+	if (p->flags & IORING_SETUP_IOPOLL)
+		ring->int_flags |= UK_INT_CQ_ENTER;
+}
+
 /*
  * The one setup path. buf == NULL with IORING_SETUP_NO_MMAP means the
  * library provides the memory itself. Returns the bytes of buf used (0 when
@@ -268,7 +256,7 @@ static int queue_init(unsigned entries, struct io_uring *ring,
 {
 	struct uk_ring_layout lay;
 	size_t total = 0;
-	char *mem = NULL;
+	void *mem = NULL;
 	int fd, ret;
 
 	if (!ring)
@@ -290,14 +278,14 @@ static int queue_init(unsigned entries, struct io_uring *ring,
 			 * read as zero (heads, tails, flags). */
 			memset(mem, 0, total);
 		} else {
-			mem = uk__mmap(NULL, total, PROT_READ | PROT_WRITE,
+			ret = uk__mmap(&mem, total, PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE | MAP_ANONYMOUS |
 				       MAP_POPULATE, -1, 0);
-			if (uk__mmap_failed(mem))
-				return (int) (long) mem;
+			if (ret)
+				return ret;
 		}
 		p->sq_off.user_addr = (unsigned long) mem;
-		p->cq_off.user_addr = (unsigned long) (mem + lay.sqes_region);
+		p->cq_off.user_addr = (unsigned long) mem + lay.sqes_region;
 	}
 
 	fd = uk__sys_setup(entries, p);
@@ -308,7 +296,7 @@ static int queue_init(unsigned entries, struct io_uring *ring,
 	}
 
 	if (p->flags & IORING_SETUP_NO_MMAP) {
-		char *rings = mem + lay.sqes_region;
+		char *rings = (char *) mem + lay.sqes_region;
 
 		ring->sq.ring_ptr = rings;
 		ring->cq.ring_ptr = rings;
@@ -325,10 +313,7 @@ static int queue_init(unsigned entries, struct io_uring *ring,
 		}
 	}
 
-	ring->flags = p->flags;
-	ring->features = p->features;
-	ring->ring_fd = fd;
-	ring->enter_ring_fd = fd;
+	ring_adopt(ring, fd, p);
 	if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
 		/* fd is an index into the task's registered rings. */
 		ring->ring_fd = -1;
@@ -336,8 +321,6 @@ static int queue_init(unsigned entries, struct io_uring *ring,
 	}
 	if (buf)
 		ring->int_flags |= UK_INT_APP_MEM;
-	if (p->flags & IORING_SETUP_IOPOLL)
-		ring->int_flags |= UK_INT_CQ_ENTER;
 	return buf ? (int) total : 0;
 }
 
@@ -347,7 +330,7 @@ UK_EXPORT int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
 {
 	if (ring)
 		ring_reset(ring);
-	if (!buf || ((unsigned long) buf & (page_size() - 1)) || !p)
+	if (!buf || ((unsigned long) buf & (uk__page_size() - 1)) || !p)
 		return -EINVAL;
 	p->flags |= IORING_SETUP_NO_MMAP;
 	return queue_init(entries, ring, p, buf, buf_size);
@@ -362,13 +345,21 @@ UK_EXPORT int io_uring_queue_init_params(unsigned entries,
 	return ret < 0 ? ret : 0;
 }
 
-UK_EXPORT int io_uring_queue_init(unsigned entries, struct io_uring *ring,
-				  unsigned flags)
+/* Default parameters but for the setup flags. */
+static struct io_uring_params params_with_flags(unsigned flags)
 {
 	struct io_uring_params p;
 
 	memset(&p, 0, sizeof(p));
 	p.flags = flags;
+	return p;
+}
+
+UK_EXPORT int io_uring_queue_init(unsigned entries, struct io_uring *ring,
+				  unsigned flags)
+{
+	struct io_uring_params p = params_with_flags(flags);
+
 	return io_uring_queue_init_params(entries, ring, &p);
 }
 
@@ -390,12 +381,7 @@ UK_EXPORT int io_uring_queue_mmap(int fd, struct io_uring_params *p,
 		ring_reset(ring);
 		return ret;
 	}
-	ring->flags = p->flags;
-	ring->features = p->features;
-	ring->ring_fd = fd;
-	ring->enter_ring_fd = fd;
-	if (p->flags & IORING_SETUP_IOPOLL)
-		ring->int_flags |= UK_INT_CQ_ENTER;
+	ring_adopt(ring, fd, p);
 	return 0;
 }
 
@@ -436,7 +422,6 @@ static size_t rings_extent(const struct io_uring *ring)
 
 UK_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 {
-	size_t page = page_size();
 	size_t len;
 	int ret;
 
@@ -445,7 +430,7 @@ UK_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 
 	len = (size_t) ring->sq.ring_entries * sizeof(struct io_uring_sqe)
 	      << io_uring_sqe_shift(ring);
-	ret = uk__madvise(ring->sq.sqes, align_up(len, page), MADV_DONTFORK);
+	ret = uk__madvise(ring->sq.sqes, uk__page_align(len), MADV_DONTFORK);
 	if (ret < 0)
 		return ret;
 
@@ -453,14 +438,14 @@ UK_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 		len = rings_extent(ring);
 	else
 		len = ring->sq.ring_sz;
-	ret = uk__madvise(ring->sq.ring_ptr, align_up(len, page),
+	ret = uk__madvise(ring->sq.ring_ptr, uk__page_align(len),
 			  MADV_DONTFORK);
 	if (ret < 0)
 		return ret;
 
 	if (ring->cq.ring_ptr != ring->sq.ring_ptr) {
 		ret = uk__madvise(ring->cq.ring_ptr,
-				  align_up(ring->cq.ring_sz, page),
+				  uk__page_align(ring->cq.ring_sz),
 				  MADV_DONTFORK);
 		if (ret < 0)
 			return ret;
@@ -468,30 +453,34 @@ UK_EXPORT int io_uring_ring_dontfork(struct io_uring *ring)
 	return 0;
 }
 
+/* Bytes of the two regions the kernel sizes for these parameters, or -errno. */
+static ssize_t ring_bytes(unsigned entries, const struct io_uring_params *p)
+{
+	struct uk_ring_layout lay;
+	int ret = uk__ring_layout(entries, p, &lay);
+
+	if (ret < 0)
+		return ret;
+	return (ssize_t) (lay.sqes_region + lay.rings_region);
+}
+
 UK_EXPORT ssize_t io_uring_memory_size_params(unsigned entries,
 					      struct io_uring_params *p)
 {
 	struct io_uring_params q;
-	struct uk_ring_layout lay;
-	int ret;
 
 	if (!p)
 		return -EINVAL;
 	/* The size is for io_uring_queue_init_mem(), which sets NO_MMAP. */
 	q = *p;
 	q.flags |= IORING_SETUP_NO_MMAP;
-	ret = uk__ring_layout(entries, &q, &lay);
-	if (ret < 0)
-		return ret;
-	return (ssize_t) (lay.sqes_region + lay.rings_region);
+	return ring_bytes(entries, &q);
 }
 
 UK_EXPORT ssize_t io_uring_memory_size(unsigned entries, unsigned flags)
 {
-	struct io_uring_params p;
+	struct io_uring_params p = params_with_flags(flags);
 
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
 	return io_uring_memory_size_params(entries, &p);
 }
 
@@ -504,8 +493,8 @@ UK_EXPORT ssize_t io_uring_mlock_size_params(unsigned entries,
 					     struct io_uring_params *p)
 {
 	struct io_uring_params probe;
-	struct uk_ring_layout lay;
-	int fd, ret;
+	ssize_t bytes;
+	int fd;
 
 	if (!p)
 		return -EINVAL;
@@ -518,19 +507,15 @@ UK_EXPORT ssize_t io_uring_mlock_size_params(unsigned entries,
 	else
 		probe.features = 0;
 
-	ret = uk__ring_layout(entries, p, &lay);
-	if (ret < 0)
-		return ret;
-	if (probe.features & IORING_FEAT_NATIVE_WORKERS)
+	bytes = ring_bytes(entries, p);
+	if (bytes > 0 && (probe.features & IORING_FEAT_NATIVE_WORKERS))
 		return 0;
-	return (ssize_t) (lay.sqes_region + lay.rings_region);
+	return bytes;
 }
 
 UK_EXPORT ssize_t io_uring_mlock_size(unsigned entries, unsigned flags)
 {
-	struct io_uring_params p;
+	struct io_uring_params p = params_with_flags(flags);
 
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
 	return io_uring_mlock_size_params(entries, &p);
 }

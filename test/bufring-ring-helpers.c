@@ -378,18 +378,11 @@ static void test_legacy(int p[2])
 	}
 
 	/* The SQE layout the kernel reads. */
-	sqe = t_get_sqe(&ring);
-	memset(sqe, 0xff, sizeof(*sqe));
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_provide_buffers(sqe, pool, LLEN, LNR, LBGID, LBID);
-	ASSERT_EQ(sqe->opcode, IORING_OP_PROVIDE_BUFFERS);
-	ASSERT_EQ(sqe->fd, LNR);
-	ASSERT_EQ(sqe->addr, (__u64) (unsigned long) pool);
-	ASSERT_EQ(sqe->len, LLEN);
-	ASSERT_EQ(sqe->off, LBID);
-	ASSERT_EQ(sqe->buf_group, LBGID);
-	ASSERT_EQ(sqe->flags, 0);
-	ASSERT_EQ(sqe->rw_flags, 0);
-	ASSERT_EQ(sqe->splice_fd_in, 0);
+	t_check_sqe(sqe, { .opcode = IORING_OP_PROVIDE_BUFFERS, .fd = LNR,
+			   .addr = (__u64) (uintptr_t) pool, .len = LLEN,
+			   .off = LBID, .buf_index = LBGID });
 	res = t_submit_one(&ring);
 	printf("PROVIDE_BUFFERS of %d buffers: res %d\n", LNR, res);
 	ASSERT_EQ(res, 0);
@@ -407,16 +400,10 @@ static void test_legacy(int p[2])
 	}
 
 	/* Remove more than are left: res is what was actually removed. */
-	sqe = t_get_sqe(&ring);
-	memset(sqe, 0xff, sizeof(*sqe));
+	sqe = t_get_dirty_sqe(&ring);
 	io_uring_prep_remove_buffers(sqe, LNR, LBGID);
-	ASSERT_EQ(sqe->opcode, IORING_OP_REMOVE_BUFFERS);
-	ASSERT_EQ(sqe->fd, LNR);
-	ASSERT_EQ(sqe->addr, 0);
-	ASSERT_EQ(sqe->len, 0);
-	ASSERT_EQ(sqe->off, 0);
-	ASSERT_EQ(sqe->buf_group, LBGID);
-	ASSERT_EQ(sqe->flags, 0);
+	t_check_sqe(sqe, { .opcode = IORING_OP_REMOVE_BUFFERS, .fd = LNR,
+			   .buf_index = LBGID });
 	res = t_submit_one(&ring);
 	printf("REMOVE_BUFFERS of %d with %d left: res %d\n", LNR, LNR - 3, res);
 	ASSERT_EQ(res, LNR - 3);

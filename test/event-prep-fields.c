@@ -23,49 +23,7 @@
 #define FUTEX2_PRIVATE		128
 #endif
 
-struct want {
-	__u8 opcode;
-	__u8 flags;		/* sqe->flags */
-	__s32 fd;
-	__u64 off;		/* or addr2 */
-	__u64 addr;
-	__u32 len;
-	__u32 op_flags;		/* the opcode's flag word at offset 28 */
-	__u32 file_index;
-	__u64 addr3;
-};
-
-static void dirty(void *sqe, size_t len)
-{
-	memset(sqe, 0xff, len);
-}
-
-static void check_at(int line, const struct io_uring_sqe *sqe,
-		     const struct want *w)
-{
-	if (sqe->opcode != w->opcode || sqe->flags != w->flags ||
-	    sqe->ioprio != 0 || sqe->fd != w->fd || sqe->off != w->off ||
-	    sqe->addr != w->addr || sqe->len != w->len ||
-	    (__u32) sqe->rw_flags != w->op_flags || sqe->buf_index != 0 ||
-	    sqe->personality != 0 || sqe->file_index != w->file_index ||
-	    sqe->addr3 != w->addr3 || sqe->__pad2[0] != 0)
-		t_fail_at(__FILE__, line,
-			  "SQE mismatch: op %u/%u flags %u/%u ioprio %u fd %d/%d "
-			  "off %llx/%llx addr %llx/%llx len %u/%u word %x/%x "
-			  "buf %u pers %u idx %x/%x addr3 %llx/%llx pad %llx",
-			  sqe->opcode, w->opcode, sqe->flags, w->flags,
-			  sqe->ioprio, sqe->fd, w->fd,
-			  (unsigned long long) sqe->off,
-			  (unsigned long long) w->off,
-			  (unsigned long long) sqe->addr,
-			  (unsigned long long) w->addr, sqe->len, w->len,
-			  (__u32) sqe->rw_flags, w->op_flags, sqe->buf_index,
-			  sqe->personality, sqe->file_index, w->file_index,
-			  (unsigned long long) sqe->addr3,
-			  (unsigned long long) w->addr3,
-			  (unsigned long long) sqe->__pad2[0]);
-}
-#define check(sqe, ...) check_at(__LINE__, sqe, &(struct want) __VA_ARGS__)
+#define check(sqe, ...) t_check_sqe(sqe, __VA_ARGS__)
 
 #define P(x) ((__u64) (uintptr_t) (x))
 
@@ -95,14 +53,14 @@ static void test_poll(void)
 	struct io_uring_sqe sqe;
 	unsigned big = POLLIN | POLLOUT | EPOLLEXCLUSIVE | EPOLLONESHOT;
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_poll_add(&sqe, 7, POLLIN);
 	check(&sqe, { .opcode = IORING_OP_POLL_ADD, .fd = 7,
 		      .op_flags = wire_mask(POLLIN) });
 	ASSERT_EQ(kernel_poll_mask(&sqe), (__u32) POLLIN);
 
 	/* bits above 16 (EPOLLEXCLUSIVE...) survive the round trip */
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_poll_add(&sqe, 8, big);
 	check(&sqe, { .opcode = IORING_OP_POLL_ADD, .fd = 8,
 		      .op_flags = wire_mask(big) });
@@ -112,18 +70,18 @@ static void test_poll(void)
 	ASSERT_EQ(sqe.poll_events, (__u16) (POLLIN | POLLOUT));
 #endif
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_poll_multishot(&sqe, 9, POLLIN | POLLRDHUP);
 	check(&sqe, { .opcode = IORING_OP_POLL_ADD, .fd = 9,
 		      .len = IORING_POLL_ADD_MULTI,
 		      .op_flags = wire_mask(POLLIN | POLLRDHUP) });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_poll_remove(&sqe, 0x1122334455667788ULL);
 	check(&sqe, { .opcode = IORING_OP_POLL_REMOVE, .fd = -1,
 		      .addr = 0x1122334455667788ULL });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_poll_update(&sqe, 0xaaULL, 0xbbULL << 40, POLLOUT,
 				  IORING_POLL_UPDATE_EVENTS |
 				  IORING_POLL_UPDATE_USER_DATA);
@@ -135,7 +93,7 @@ static void test_poll(void)
 	ASSERT_EQ(kernel_poll_mask(&sqe), (__u32) POLLOUT);
 
 	/* user_data only: the mask must stay 0 or the kernel says -EINVAL */
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_poll_update(&sqe, 1, 2, 0, IORING_POLL_UPDATE_USER_DATA);
 	check(&sqe, { .opcode = IORING_OP_POLL_REMOVE, .fd = -1, .off = 2,
 		      .addr = 1, .len = IORING_POLL_UPDATE_USER_DATA });
@@ -147,18 +105,18 @@ static void test_timeouts(void)
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 
 	/* prep.h's timeout, for the complete picture */
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_timeout(&sqe, &ts, 3, IORING_TIMEOUT_ABS);
 	check(&sqe, { .opcode = IORING_OP_TIMEOUT, .fd = -1, .off = 3,
 		      .addr = P(&ts), .len = 1,
 		      .op_flags = IORING_TIMEOUT_ABS });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_timeout_remove(&sqe, 0xdeadbeefcafeULL, 0);
 	check(&sqe, { .opcode = IORING_OP_TIMEOUT_REMOVE, .fd = -1,
 		      .addr = 0xdeadbeefcafeULL });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_timeout_update(&sqe, &ts, 42, 0);
 	check(&sqe, { .opcode = IORING_OP_TIMEOUT_REMOVE, .fd = -1,
 		      .off = P(&ts), .addr = 42,
@@ -166,7 +124,7 @@ static void test_timeouts(void)
 	ASSERT_EQ(sqe.addr2, P(&ts));
 	ASSERT_EQ(sqe.timeout_flags, IORING_TIMEOUT_UPDATE);
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_timeout_update(&sqe, &ts, 43, IORING_TIMEOUT_ABS |
 				     IORING_LINK_TIMEOUT_UPDATE);
 	check(&sqe, { .opcode = IORING_OP_TIMEOUT_REMOVE, .fd = -1,
@@ -174,7 +132,7 @@ static void test_timeouts(void)
 		      .op_flags = IORING_TIMEOUT_UPDATE | IORING_TIMEOUT_ABS |
 				  IORING_LINK_TIMEOUT_UPDATE });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_link_timeout(&sqe, &ts, IORING_TIMEOUT_BOOTTIME);
 	check(&sqe, { .opcode = IORING_OP_LINK_TIMEOUT, .fd = -1,
 		      .addr = P(&ts), .len = 1,
@@ -186,12 +144,12 @@ static void test_cancel(void)
 	struct io_uring_sqe sqe;
 	int x;
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_cancel64(&sqe, 0x8000000000000001ULL, 0);
 	check(&sqe, { .opcode = IORING_OP_ASYNC_CANCEL, .fd = -1,
 		      .addr = 0x8000000000000001ULL });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_cancel64(&sqe, 5, IORING_ASYNC_CANCEL_ALL |
 			       IORING_ASYNC_CANCEL_ANY);
 	check(&sqe, { .opcode = IORING_OP_ASYNC_CANCEL, .fd = -1, .addr = 5,
@@ -200,17 +158,17 @@ static void test_cancel(void)
 	ASSERT_EQ(sqe.cancel_flags, IORING_ASYNC_CANCEL_ALL |
 				    IORING_ASYNC_CANCEL_ANY);
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_cancel(&sqe, &x, IORING_ASYNC_CANCEL_ALL);
 	check(&sqe, { .opcode = IORING_OP_ASYNC_CANCEL, .fd = -1,
 		      .addr = P(&x), .op_flags = IORING_ASYNC_CANCEL_ALL });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_cancel_fd(&sqe, 12, 0);
 	check(&sqe, { .opcode = IORING_OP_ASYNC_CANCEL, .fd = 12,
 		      .op_flags = IORING_ASYNC_CANCEL_FD });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_cancel_fd(&sqe, 3, IORING_ASYNC_CANCEL_ALL |
 				IORING_ASYNC_CANCEL_FD_FIXED);
 	check(&sqe, { .opcode = IORING_OP_ASYNC_CANCEL, .fd = 3,
@@ -223,43 +181,43 @@ static void test_msg_ring(void)
 {
 	struct io_uring_sqe sqe;
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_msg_ring(&sqe, 10, 0x12345678, 0xfeedULL << 32, 0);
 	check(&sqe, { .opcode = IORING_OP_MSG_RING, .fd = 10,
 		      .off = 0xfeedULL << 32, .addr = IORING_MSG_DATA,
 		      .len = 0x12345678 });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_msg_ring(&sqe, 10, 1, 2, IORING_MSG_RING_CQE_SKIP);
 	check(&sqe, { .opcode = IORING_OP_MSG_RING, .fd = 10, .off = 2,
 		      .len = 1, .op_flags = IORING_MSG_RING_CQE_SKIP });
 	ASSERT_EQ(sqe.msg_ring_flags, IORING_MSG_RING_CQE_SKIP);
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_msg_ring_cqe_flags(&sqe, 11, 7, 8, 0, 0xabcd0000);
 	check(&sqe, { .opcode = IORING_OP_MSG_RING, .fd = 11, .off = 8,
 		      .len = 7, .op_flags = IORING_MSG_RING_FLAGS_PASS,
 		      .file_index = 0xabcd0000 });
 
 	/* fd passing: source slot in addr3, target slot one-based */
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_msg_ring_fd(&sqe, 12, 4, 0, 99, 0);
 	check(&sqe, { .opcode = IORING_OP_MSG_RING, .fd = 12, .off = 99,
 		      .addr = IORING_MSG_SEND_FD, .file_index = 1,
 		      .addr3 = 4 });
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_msg_ring_fd(&sqe, 12, 0, 41, 100,
 				  IORING_MSG_RING_CQE_SKIP);
 	check(&sqe, { .opcode = IORING_OP_MSG_RING, .fd = 12, .off = 100,
 		      .addr = IORING_MSG_SEND_FD, .file_index = 42,
 		      .op_flags = IORING_MSG_RING_CQE_SKIP });
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_msg_ring_fd(&sqe, 12, 1, (int) IORING_FILE_INDEX_ALLOC,
 				  5, 0);
 	check(&sqe, { .opcode = IORING_OP_MSG_RING, .fd = 12, .off = 5,
 		      .addr = IORING_MSG_SEND_FD,
 		      .file_index = IORING_FILE_INDEX_ALLOC, .addr3 = 1 });
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_msg_ring_fd_alloc(&sqe, 13, 2, 6, 0);
 	check(&sqe, { .opcode = IORING_OP_MSG_RING, .fd = 13, .off = 6,
 		      .addr = IORING_MSG_SEND_FD,
@@ -272,25 +230,25 @@ static void test_futex(void)
 	uint32_t word;
 	struct futex_waitv wv[2];
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_futex_wait(&sqe, &word, 0x1234, FUTEX_BITSET_MATCH_ANY,
 				 FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0);
 	check(&sqe, { .opcode = IORING_OP_FUTEX_WAIT,
 		      .fd = FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, .off = 0x1234,
 		      .addr = P(&word), .addr3 = (__u32) FUTEX_BITSET_MATCH_ANY });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_futex_wake(&sqe, &word, 3, 0x0f, FUTEX2_SIZE_U32, 0);
 	check(&sqe, { .opcode = IORING_OP_FUTEX_WAKE, .fd = FUTEX2_SIZE_U32,
 		      .off = 3, .addr = P(&word), .addr3 = 0x0f });
 
 	/* a 64-bit mask and value travel whole */
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_futex_wake(&sqe, &word, 1ULL << 40, ~0ULL, 0, 0);
 	check(&sqe, { .opcode = IORING_OP_FUTEX_WAKE, .off = 1ULL << 40,
 		      .addr = P(&word), .addr3 = ~0ULL });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_futex_waitv(&sqe, wv, 2, 0);
 	check(&sqe, { .opcode = IORING_OP_FUTEX_WAITV, .addr = P(wv),
 		      .len = 2 });
@@ -301,14 +259,14 @@ static void test_waitid(void)
 	struct io_uring_sqe sqe;
 	siginfo_t si;
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_waitid(&sqe, P_PID, 1234, &si, WEXITED | WNOHANG, 0);
 	check(&sqe, { .opcode = IORING_OP_WAITID, .fd = 1234,
 		      .off = P(&si), .len = P_PID,
 		      .file_index = WEXITED | WNOHANG });
 	ASSERT_EQ(sqe.addr2, P(&si));
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_waitid(&sqe, P_ALL, 0, &si, WSTOPPED, 0);
 	check(&sqe, { .opcode = IORING_OP_WAITID, .off = P(&si),
 		      .len = P_ALL, .file_index = WSTOPPED });
@@ -319,17 +277,17 @@ static void test_epoll(void)
 	struct io_uring_sqe sqe;
 	struct epoll_event ev[4];
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_epoll_ctl(&sqe, 5, 6, EPOLL_CTL_ADD, ev);
 	check(&sqe, { .opcode = IORING_OP_EPOLL_CTL, .fd = 5, .off = 6,
 		      .addr = P(ev), .len = EPOLL_CTL_ADD });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_epoll_ctl(&sqe, 5, 7, EPOLL_CTL_DEL, NULL);
 	check(&sqe, { .opcode = IORING_OP_EPOLL_CTL, .fd = 5, .off = 7,
 		      .len = EPOLL_CTL_DEL });
 
-	dirty(&sqe, sizeof(sqe));
+	t_dirty_sqe(&sqe);
 	io_uring_prep_epoll_wait(&sqe, 5, ev, 4, 0);
 	check(&sqe, { .opcode = IORING_OP_EPOLL_WAIT, .fd = 5, .addr = P(ev),
 		      .len = 4 });
@@ -345,7 +303,7 @@ static void test_no_overrun(void)
 	uint32_t w;
 
 	for (int i = 0; i < 9; i++) {
-		dirty(buf, sizeof(buf));
+		memset(buf, 0xff, sizeof(buf));
 		switch (i) {
 		case 0: io_uring_prep_poll_update(sqe, 1, 2, 3, 4); break;
 		case 1: io_uring_prep_timeout_update(sqe, &ts, 1, 0); break;

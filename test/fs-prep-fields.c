@@ -16,38 +16,7 @@
 #include <sys/stat.h>
 #include "test.h"
 
-struct want {
-	__u8 opcode;
-	__s32 fd;
-	__u64 off;	/* addr2 */
-	__u64 addr;
-	__u32 len;
-	__u32 op_flags;	/* the opcode's flag word at offset 28 */
-	__u32 file_index;
-	__u64 addr3;
-};
-
-static void dirty(struct io_uring_sqe *sqe)
-{
-	memset(sqe, 0xff, sizeof(*sqe));
-}
-
-static void check(const struct io_uring_sqe *sqe, const struct want *w)
-{
-	ASSERT_EQ(sqe->opcode, w->opcode);
-	ASSERT_EQ(sqe->flags, 0);
-	ASSERT_EQ(sqe->ioprio, 0);
-	ASSERT_EQ(sqe->fd, w->fd);
-	ASSERT_EQ(sqe->off, w->off);
-	ASSERT_EQ(sqe->addr, w->addr);
-	ASSERT_EQ(sqe->len, w->len);
-	ASSERT_EQ(sqe->rw_flags, (__kernel_rwf_t) w->op_flags);
-	ASSERT_EQ(sqe->buf_index, 0);
-	ASSERT_EQ(sqe->personality, 0);
-	ASSERT_EQ(sqe->file_index, w->file_index);
-	ASSERT_EQ(sqe->addr3, w->addr3);
-	ASSERT_EQ(sqe->__pad2[0], 0);
-}
+#define check(sqe, ...) t_check_sqe(sqe, __VA_ARGS__)
 
 #define P(x) ((__u64) (uintptr_t) (x))
 
@@ -57,61 +26,62 @@ static void test_open_close(void)
 	const char *path = "some/file";
 	struct io_uring_sqe sqe;
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_openat(&sqe, 7, path, O_CREAT | O_WRONLY, 0640);
-	check(&sqe, &(struct want) { IORING_OP_OPENAT, 7, 0, P(path), 0640,
-				     O_CREAT | O_WRONLY, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_OPENAT, .fd = 7, .addr = P(path),
+		      .len = 0640, .op_flags = O_CREAT | O_WRONLY });
 	ASSERT_EQ(sqe.open_flags, (__u32) (O_CREAT | O_WRONLY));
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_open(&sqe, path, O_RDONLY, 0);
-	check(&sqe, &(struct want) { IORING_OP_OPENAT, AT_FDCWD, 0, P(path),
-				     0, O_RDONLY, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_OPENAT, .fd = AT_FDCWD,
+		      .addr = P(path), .op_flags = O_RDONLY });
 
 	/* Slot n is stored as n + 1; 0 would mean "not direct". */
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_openat_direct(&sqe, 3, path, O_RDWR, 0600, 0);
-	check(&sqe, &(struct want) { IORING_OP_OPENAT, 3, 0, P(path), 0600,
-				     O_RDWR, 1, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_OPENAT, .fd = 3, .addr = P(path),
+		      .len = 0600, .op_flags = O_RDWR, .file_index = 1 });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_openat_direct(&sqe, 3, path, O_RDWR, 0, 41);
 	ASSERT_EQ(sqe.file_index, 42);
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_openat_direct(&sqe, 3, path, O_RDWR, 0,
 				    IORING_FILE_INDEX_ALLOC);
 	ASSERT_EQ(sqe.file_index, IORING_FILE_INDEX_ALLOC);
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_open_direct(&sqe, path, O_RDONLY, 0, 9);
-	check(&sqe, &(struct want) { IORING_OP_OPENAT, AT_FDCWD, 0, P(path),
-				     0, O_RDONLY, 10, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_OPENAT, .fd = AT_FDCWD,
+		      .addr = P(path), .op_flags = O_RDONLY,
+		      .file_index = 10 });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_open_direct(&sqe, path, O_RDONLY, 0,
 				  IORING_FILE_INDEX_ALLOC);
 	ASSERT_EQ(sqe.file_index, IORING_FILE_INDEX_ALLOC);
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_openat2(&sqe, 5, path, &how);
-	check(&sqe, &(struct want) { IORING_OP_OPENAT2, 5, P(&how), P(path),
-				     sizeof(how), 0, 0, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_OPENAT2, .fd = 5, .off = P(&how),
+		      .addr = P(path), .len = sizeof(how) });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_openat2_direct(&sqe, 5, path, &how, 2);
-	check(&sqe, &(struct want) { IORING_OP_OPENAT2, 5, P(&how), P(path),
-				     sizeof(how), 0, 3, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_OPENAT2, .fd = 5, .off = P(&how),
+		      .addr = P(path), .len = sizeof(how), .file_index = 3 });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_openat2_direct(&sqe, 5, path, &how,
 				     IORING_FILE_INDEX_ALLOC);
 	ASSERT_EQ(sqe.file_index, IORING_FILE_INDEX_ALLOC);
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_close(&sqe, 12);
-	check(&sqe, &(struct want) { IORING_OP_CLOSE, 12, 0, 0, 0, 0, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_CLOSE, .fd = 12 });
 	/* The kernel requires fd == 0 when a slot is named. */
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_close_direct(&sqe, 4);
-	check(&sqe, &(struct want) { IORING_OP_CLOSE, 0, 0, 0, 0, 0, 5, 0 });
+	check(&sqe, { .opcode = IORING_OP_CLOSE, .file_index = 5 });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	__io_uring_set_target_fixed_file(&sqe, 0);
 	ASSERT_EQ(sqe.file_index, 1);
 }
@@ -122,55 +92,56 @@ static void test_paths(void)
 	struct statx stx;
 	struct io_uring_sqe sqe;
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_statx(&sqe, 4, a, AT_SYMLINK_NOFOLLOW, STATX_SIZE, &stx);
-	check(&sqe, &(struct want) { IORING_OP_STATX, 4, P(&stx), P(a),
-				     STATX_SIZE, AT_SYMLINK_NOFOLLOW, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_STATX, .fd = 4, .off = P(&stx),
+		      .addr = P(a), .len = STATX_SIZE,
+		      .op_flags = AT_SYMLINK_NOFOLLOW });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_renameat(&sqe, 4, a, 6, b, RENAME_NOREPLACE);
-	check(&sqe, &(struct want) { IORING_OP_RENAMEAT, 4, P(b), P(a), 6,
-				     RENAME_NOREPLACE, 0, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_RENAMEAT, .fd = 4, .off = P(b),
+		      .addr = P(a), .len = 6, .op_flags = RENAME_NOREPLACE });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_rename(&sqe, a, b);
-	check(&sqe, &(struct want) { IORING_OP_RENAMEAT, AT_FDCWD, P(b), P(a),
-				     (__u32) AT_FDCWD, 0, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_RENAMEAT, .fd = AT_FDCWD, .off = P(b),
+		      .addr = P(a), .len = (__u32) AT_FDCWD });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_unlinkat(&sqe, 4, a, AT_REMOVEDIR);
-	check(&sqe, &(struct want) { IORING_OP_UNLINKAT, 4, 0, P(a), 0,
-				     AT_REMOVEDIR, 0, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_UNLINKAT, .fd = 4, .addr = P(a),
+		      .op_flags = AT_REMOVEDIR });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_unlink(&sqe, a, 0);
-	check(&sqe, &(struct want) { IORING_OP_UNLINKAT, AT_FDCWD, 0, P(a), 0,
-				     0, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_UNLINKAT, .fd = AT_FDCWD,
+		      .addr = P(a) });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_mkdirat(&sqe, 4, a, 0750);
-	check(&sqe, &(struct want) { IORING_OP_MKDIRAT, 4, 0, P(a), 0750, 0,
-				     0, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_MKDIRAT, .fd = 4, .addr = P(a),
+		      .len = 0750 });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_mkdir(&sqe, a, 0700);
-	check(&sqe, &(struct want) { IORING_OP_MKDIRAT, AT_FDCWD, 0, P(a),
-				     0700, 0, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_MKDIRAT, .fd = AT_FDCWD, .addr = P(a),
+		      .len = 0700 });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_symlinkat(&sqe, a, 6, b);
-	check(&sqe, &(struct want) { IORING_OP_SYMLINKAT, 6, P(b), P(a), 0, 0,
-				     0, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_SYMLINKAT, .fd = 6, .off = P(b),
+		      .addr = P(a) });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_symlink(&sqe, a, b);
-	check(&sqe, &(struct want) { IORING_OP_SYMLINKAT, AT_FDCWD, P(b), P(a),
-				     0, 0, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_SYMLINKAT, .fd = AT_FDCWD,
+		      .off = P(b), .addr = P(a) });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_linkat(&sqe, 4, a, 6, b, AT_SYMLINK_FOLLOW);
-	check(&sqe, &(struct want) { IORING_OP_LINKAT, 4, P(b), P(a), 6,
-				     AT_SYMLINK_FOLLOW, 0, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_LINKAT, .fd = 4, .off = P(b),
+		      .addr = P(a), .len = 6, .op_flags = AT_SYMLINK_FOLLOW });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_link(&sqe, a, b, 0);
-	check(&sqe, &(struct want) { IORING_OP_LINKAT, AT_FDCWD, P(b), P(a),
-				     (__u32) AT_FDCWD, 0, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_LINKAT, .fd = AT_FDCWD, .off = P(b),
+		      .addr = P(a), .len = (__u32) AT_FDCWD });
 }
 
 static void test_xattr(void)
@@ -179,22 +150,24 @@ static void test_xattr(void)
 	char value[16];
 	struct io_uring_sqe sqe;
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_getxattr(&sqe, name, value, path, sizeof(value));
-	check(&sqe, &(struct want) { IORING_OP_GETXATTR, 0, P(value), P(name),
-				     sizeof(value), 0, 0, P(path) });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_GETXATTR, .off = P(value),
+		      .addr = P(name), .len = sizeof(value),
+		      .addr3 = P(path) });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_setxattr(&sqe, name, value, path, XATTR_CREATE, 5);
-	check(&sqe, &(struct want) { IORING_OP_SETXATTR, 0, P(value), P(name),
-				     5, XATTR_CREATE, 0, P(path) });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_SETXATTR, .off = P(value),
+		      .addr = P(name), .len = 5, .op_flags = XATTR_CREATE,
+		      .addr3 = P(path) });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_fgetxattr(&sqe, 9, name, value, sizeof(value));
-	check(&sqe, &(struct want) { IORING_OP_FGETXATTR, 9, P(value), P(name),
-				     sizeof(value), 0, 0, 0 });
-	dirty(&sqe);
+	check(&sqe, { .opcode = IORING_OP_FGETXATTR, .fd = 9, .off = P(value),
+		      .addr = P(name), .len = sizeof(value) });
+	t_dirty_sqe(&sqe);
 	io_uring_prep_fsetxattr(&sqe, 9, name, value, XATTR_REPLACE, 3);
-	check(&sqe, &(struct want) { IORING_OP_FSETXATTR, 9, P(value),
-				     P(name), 3, XATTR_REPLACE, 0, 0 });
+	check(&sqe, { .opcode = IORING_OP_FSETXATTR, .fd = 9, .off = P(value),
+		      .addr = P(name), .len = 3, .op_flags = XATTR_REPLACE });
 }
 
 int main(void)

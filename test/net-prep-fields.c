@@ -15,53 +15,7 @@
 #include <sys/socket.h>
 #include "test.h"
 
-struct want {
-	__u8 opcode;
-	__u8 flags;
-	__u16 ioprio;
-	__s32 fd;
-	__u64 off;
-	__u64 addr;
-	__u32 len;
-	__u32 op_flags;		/* the word at offset 28 */
-	__u16 buf_index;	/* or buf_group */
-	__u32 file_index;	/* the word at offset 44 */
-	__u64 addr3;
-};
-
-static void dirty(struct io_uring_sqe *sqe)
-{
-	memset(sqe, 0xff, sizeof(*sqe));
-}
-
-static void check_at(int line, const struct io_uring_sqe *sqe,
-		     const struct want *w)
-{
-	if (sqe->opcode != w->opcode || sqe->flags != w->flags ||
-	    sqe->ioprio != w->ioprio || sqe->fd != w->fd ||
-	    sqe->off != w->off || sqe->addr != w->addr || sqe->len != w->len ||
-	    (__u32) sqe->rw_flags != w->op_flags ||
-	    sqe->buf_index != w->buf_index || sqe->personality != 0 ||
-	    sqe->file_index != w->file_index || sqe->addr3 != w->addr3 ||
-	    sqe->__pad2[0] != 0)
-		t_fail_at(__FILE__, line,
-			  "SQE mismatch: op %u/%u flags %u/%u ioprio %x/%x "
-			  "fd %d/%d off %llx/%llx addr %llx/%llx len %u/%u "
-			  "word %x/%x buf %u/%u pers %u idx %x/%x "
-			  "addr3 %llx/%llx pad %llx",
-			  sqe->opcode, w->opcode, sqe->flags, w->flags,
-			  sqe->ioprio, w->ioprio, sqe->fd, w->fd,
-			  (unsigned long long) sqe->off,
-			  (unsigned long long) w->off,
-			  (unsigned long long) sqe->addr,
-			  (unsigned long long) w->addr, sqe->len, w->len,
-			  (__u32) sqe->rw_flags, w->op_flags, sqe->buf_index,
-			  w->buf_index, sqe->personality, sqe->file_index,
-			  w->file_index, (unsigned long long) sqe->addr3,
-			  (unsigned long long) w->addr3,
-			  (unsigned long long) sqe->__pad2[0]);
-}
-#define check(sqe, ...) check_at(__LINE__, sqe, &(struct want) __VA_ARGS__)
+#define check(sqe, ...) t_check_sqe(sqe, __VA_ARGS__)
 
 #define P(x) ((__u64) (uintptr_t) (x))
 
@@ -71,71 +25,71 @@ static void test_socket_setup(void)
 	struct sockaddr_in sin;
 	socklen_t len;
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_socket(&sqe, AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
 			     IPPROTO_TCP, 0);
 	check(&sqe, { .opcode = IORING_OP_SOCKET, .fd = AF_INET,
 		      .off = SOCK_STREAM | SOCK_NONBLOCK, .len = IPPROTO_TCP });
 	/* The reserved flags word is passed through as given. */
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_socket(&sqe, AF_INET6, SOCK_DGRAM, 0, 5);
 	check(&sqe, { .opcode = IORING_OP_SOCKET, .fd = AF_INET6,
 		      .off = SOCK_DGRAM, .op_flags = 5 });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_socket_direct(&sqe, AF_UNIX, SOCK_STREAM, 0, 3, 0);
 	check(&sqe, { .opcode = IORING_OP_SOCKET, .fd = AF_UNIX,
 		      .off = SOCK_STREAM, .file_index = 4 });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_socket_direct(&sqe, AF_UNIX, SOCK_STREAM, 0,
 				    IORING_FILE_INDEX_ALLOC, 0);
 	check(&sqe, { .opcode = IORING_OP_SOCKET, .fd = AF_UNIX,
 		      .off = SOCK_STREAM,
 		      .file_index = IORING_FILE_INDEX_ALLOC });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_socket_direct_alloc(&sqe, AF_INET, SOCK_DGRAM,
 					  IPPROTO_UDP, 0);
 	check(&sqe, { .opcode = IORING_OP_SOCKET, .fd = AF_INET,
 		      .off = SOCK_DGRAM, .len = IPPROTO_UDP,
 		      .file_index = IORING_FILE_INDEX_ALLOC });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_connect(&sqe, 7, (struct sockaddr *) &sin, sizeof(sin));
 	check(&sqe, { .opcode = IORING_OP_CONNECT, .fd = 7,
 		      .off = sizeof(sin), .addr = P(&sin) });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_bind(&sqe, 8, (struct sockaddr *) &sin, sizeof(sin));
 	check(&sqe, { .opcode = IORING_OP_BIND, .fd = 8, .off = sizeof(sin),
 		      .addr = P(&sin) });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_listen(&sqe, 9, 128);
 	check(&sqe, { .opcode = IORING_OP_LISTEN, .fd = 9, .len = 128 });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_accept(&sqe, 10, (struct sockaddr *) &sin, &len,
 			     SOCK_CLOEXEC);
 	check(&sqe, { .opcode = IORING_OP_ACCEPT, .fd = 10, .off = P(&len),
 		      .addr = P(&sin), .op_flags = SOCK_CLOEXEC });
 	ASSERT_EQ(sqe.accept_flags, (__u32) SOCK_CLOEXEC);
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_accept(&sqe, 10, NULL, NULL, 0);
 	check(&sqe, { .opcode = IORING_OP_ACCEPT, .fd = 10 });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_accept_direct(&sqe, 11, NULL, NULL, SOCK_NONBLOCK, 0);
 	check(&sqe, { .opcode = IORING_OP_ACCEPT, .fd = 11,
 		      .op_flags = SOCK_NONBLOCK, .file_index = 1 });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_accept_direct(&sqe, 11, NULL, NULL, 0,
 				    IORING_FILE_INDEX_ALLOC);
 	check(&sqe, { .opcode = IORING_OP_ACCEPT, .fd = 11,
 		      .file_index = IORING_FILE_INDEX_ALLOC });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_multishot_accept(&sqe, 12, (struct sockaddr *) &sin,
 				       &len, 0);
 	check(&sqe, { .opcode = IORING_OP_ACCEPT, .fd = 12,
 		      .ioprio = IORING_ACCEPT_MULTISHOT, .off = P(&len),
 		      .addr = P(&sin) });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_multishot_accept_direct(&sqe, 13, NULL, NULL,
 					      SOCK_NONBLOCK);
 	check(&sqe, { .opcode = IORING_OP_ACCEPT, .fd = 13,
@@ -143,7 +97,7 @@ static void test_socket_setup(void)
 		      .op_flags = SOCK_NONBLOCK,
 		      .file_index = IORING_FILE_INDEX_ALLOC });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_shutdown(&sqe, 14, SHUT_RDWR);
 	check(&sqe, { .opcode = IORING_OP_SHUTDOWN, .fd = 14,
 		      .len = SHUT_RDWR });
@@ -156,14 +110,14 @@ static void test_send(void)
 	struct msghdr msg;
 	char buf[64];
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_send(&sqe, 3, buf, sizeof(buf), MSG_NOSIGNAL);
 	check(&sqe, { .opcode = IORING_OP_SEND, .fd = 3, .addr = P(buf),
 		      .len = sizeof(buf), .op_flags = MSG_NOSIGNAL });
 	ASSERT_EQ(sqe.msg_flags, (__u32) MSG_NOSIGNAL);
 
 	/* sendto: the address in addr2 and its length at offset 44. */
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_sendto(&sqe, 4, buf, 10, MSG_DONTWAIT,
 			     (struct sockaddr *) &sin6, sizeof(sin6));
 	check(&sqe, { .opcode = IORING_OP_SEND, .fd = 4, .off = P(&sin6),
@@ -174,25 +128,25 @@ static void test_send(void)
 	ASSERT_EQ(sqe.__pad3[0], 0);
 
 	/* send_set_addr only touches addr2 and addr_len. */
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_send(&sqe, 5, buf, 1, 0);
 	io_uring_prep_send_set_addr(&sqe, (struct sockaddr *) &sin6, 16);
 	check(&sqe, { .opcode = IORING_OP_SEND, .fd = 5, .off = P(&sin6),
 		      .addr = P(buf), .len = 1, .file_index = 16 });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_send_bundle(&sqe, 6, 4096, MSG_MORE);
 	check(&sqe, { .opcode = IORING_OP_SEND, .fd = 6,
 		      .ioprio = IORING_RECVSEND_BUNDLE, .len = 4096,
 		      .op_flags = MSG_MORE });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_send_zc(&sqe, 7, buf, 33, MSG_WAITALL,
 			      IORING_SEND_ZC_REPORT_USAGE);
 	check(&sqe, { .opcode = IORING_OP_SEND_ZC, .fd = 7, .addr = P(buf),
 		      .len = 33, .op_flags = MSG_WAITALL,
 		      .ioprio = IORING_SEND_ZC_REPORT_USAGE });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_send_zc_fixed(&sqe, 8, buf + 1, 20, 0,
 				    IORING_RECVSEND_POLL_FIRST, 65535);
 	check(&sqe, { .opcode = IORING_OP_SEND_ZC, .fd = 8,
@@ -201,15 +155,15 @@ static void test_send(void)
 				IORING_RECVSEND_FIXED_BUF,
 		      .buf_index = 65535 });
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_sendmsg(&sqe, 9, &msg, MSG_EOR);
 	check(&sqe, { .opcode = IORING_OP_SENDMSG, .fd = 9, .addr = P(&msg),
 		      .len = 1, .op_flags = MSG_EOR });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_sendmsg_zc(&sqe, 10, &msg, 0);
 	check(&sqe, { .opcode = IORING_OP_SENDMSG_ZC, .fd = 10,
 		      .addr = P(&msg), .len = 1 });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_sendmsg_zc_fixed(&sqe, 11, &msg, MSG_WAITALL, 2);
 	check(&sqe, { .opcode = IORING_OP_SENDMSG_ZC, .fd = 11,
 		      .addr = P(&msg), .len = 1, .op_flags = MSG_WAITALL,
@@ -222,19 +176,19 @@ static void test_recv(void)
 	struct msghdr msg;
 	char buf[64];
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_recv(&sqe, 3, buf, sizeof(buf), MSG_PEEK);
 	check(&sqe, { .opcode = IORING_OP_RECV, .fd = 3, .addr = P(buf),
 		      .len = sizeof(buf), .op_flags = MSG_PEEK });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_recv_multishot(&sqe, 4, NULL, 0, 0);
 	check(&sqe, { .opcode = IORING_OP_RECV, .fd = 4,
 		      .ioprio = IORING_RECV_MULTISHOT });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_recvmsg(&sqe, 5, &msg, MSG_TRUNC);
 	check(&sqe, { .opcode = IORING_OP_RECVMSG, .fd = 5, .addr = P(&msg),
 		      .len = 1, .op_flags = MSG_TRUNC });
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_recvmsg_multishot(&sqe, 6, &msg, MSG_CMSG_CLOEXEC);
 	check(&sqe, { .opcode = IORING_OP_RECVMSG, .fd = 6, .addr = P(&msg),
 		      .len = 1, .op_flags = MSG_CMSG_CLOEXEC,
@@ -250,7 +204,7 @@ static void test_cmd_sock(void)
 	__u32 w;
 	__u64 q;
 
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_cmd_sock(&sqe, SOCKET_URING_OP_SETSOCKOPT, 5,
 			       SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
 	ASSERT_EQ(sqe.opcode, IORING_OP_URING_CMD);
@@ -283,7 +237,7 @@ static void test_cmd_sock(void)
 	ASSERT_EQ(q, P(&val));
 
 	/* Negative values survive as their 32-bit patterns. */
-	dirty(&sqe);
+	t_dirty_sqe(&sqe);
 	io_uring_prep_cmd_sock(&sqe, SOCKET_URING_OP_SIOCINQ, 6, -1, -2, NULL,
 			       0);
 	ASSERT_EQ(sqe.cmd_op, (__u32) SOCKET_URING_OP_SIOCINQ);

@@ -7,7 +7,7 @@
  *  2. A CQE carrying IORING_CQE_F_32 on a ring without CQE_MIXED (the flag
  *     can be passed in from another ring by MSG_RING's FLAGS_PASS) made
  *     io_uring_peek_batch_cqe() return stale slots and cqe_seen() consume
- *     two CQEs.
+ *     two CQEs (io_uring_for_each_cqe must step over one slot too).
  *  3. __io_uring_clone_buffers(dst, src, IORING_REGISTER_SRC_REGISTERED)
  *     with a src that has no registered index sent its fd as an index.
  */
@@ -87,6 +87,20 @@ static void passed_f32_flag(void)
 	io_uring_prep_msg_ring(sqe, dst.ring_fd, 8, 0x2222, 0);
 	ASSERT_EQ(io_uring_submit_and_wait(&src, 2), 2);
 	ASSERT_EQ(io_uring_cq_ready(&dst), 2u);
+
+	/* for_each visits both, the flagged one as one slot. */
+	{
+		const __u64 want[2] = { 0x1111, 0x2222 };
+		unsigned head, start = *dst.cq.khead, seen = 0;
+
+		io_uring_for_each_cqe(&dst, head, cqe) {
+			ASSERT_LT(seen, 2u);
+			ASSERT_EQ(cqe->user_data, want[seen]);
+			seen++;
+		}
+		ASSERT_EQ(seen, 2u);
+		ASSERT_EQ(head - start, 2u);
+	}
 
 	n = io_uring_peek_batch_cqe(&dst, cqes, 8);
 	ASSERT_EQ(n, 2u);

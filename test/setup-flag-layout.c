@@ -228,6 +228,26 @@ static void test_no_sqarray(void)
  * slots, and the kernel pads the ring's end with an IORING_CQE_F_SKIP
  * entry when a big CQE would not fit. The library must step over both.
  */
+/*
+ * io_uring_for_each_cqe over a round's three NOPs (completed by the time
+ * submit returns), without consuming them: it must step over both slots
+ * of a big CQE and cover exactly the slots the CQ holds.
+ */
+static void walk_mixed(struct io_uring *ring, __u64 first)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, start = *ring->cq.khead, seen = 0;
+
+	io_uring_for_each_cqe(ring, head, cqe) {
+		if (cqe->flags & IORING_CQE_F_SKIP)
+			continue;
+		ASSERT_EQ(cqe->user_data, first + seen);
+		seen++;
+	}
+	ASSERT_EQ(seen, 3u);
+	ASSERT_EQ(head - start, io_uring_cq_ready(ring));
+}
+
 static void test_cqe_mixed(void)
 {
 	struct io_uring_params p;
@@ -259,6 +279,7 @@ static void test_cqe_mixed(void)
 			}
 		}
 		ASSERT_EQ(io_uring_submit(&ring), 3);
+		walk_mixed(&ring, next);
 		for (int i = 0; i < 3; i++) {
 			struct io_uring_cqe *cqe = t_wait_cqe(&ring);
 			bool big = i == 1 || (round % 3 == 2 && i == 2);

@@ -185,6 +185,31 @@ int main(void)
 		ASSERT_EQ(t_count_maps(), maps);
 	}
 
+	/*
+	 * The kernel's mmap errno comes back as is, and the ring is left
+	 * reset: a read-only fd cannot be mapped shared and writable
+	 * (-EACCES), a closed fd is -EBADF.
+	 */
+	{
+		struct io_uring bad;
+		int maps = t_count_maps(), pfd[2];
+
+		memset(&p, 0, sizeof(p));
+		p.sq_entries = 4;
+		p.cq_entries = 8;
+		p.sq_off.array = 64;
+		p.cq_off.cqes = 64;
+		ASSERT_EQ(pipe(pfd), 0);
+		ASSERT_EQ(io_uring_queue_mmap(pfd[0], &p, &bad), -EACCES);
+		ASSERT_NULL(bad.sq.ring_ptr);
+		ASSERT_NULL(bad.cq.ring_ptr);
+		ASSERT_EQ(bad.ring_fd, -1);
+		close(pfd[0]);
+		close(pfd[1]);
+		ASSERT_EQ(io_uring_queue_mmap(pfd[0], &p, &bad), -EBADF);
+		ASSERT_EQ(t_count_maps(), maps);
+	}
+
 	/* The ring set up by hand is torn down by queue_exit, fd and all. */
 	io_uring_queue_exit(&ring);
 	ASSERT_EQ(t_count_fds(), fds);

@@ -24,19 +24,59 @@ IOURINGINLINE void io_uring_prep_rw(int op, struct io_uring_sqe *sqe, int fd,
 				    __u64 offset)
 	LIBURING_NOEXCEPT
 {
+	io_uring_initialize_sqe(sqe);
 	sqe->opcode = (__u8) op;
-	sqe->flags = 0;
-	sqe->ioprio = 0;
 	sqe->fd = fd;
 	sqe->off = offset;
 	sqe->addr = (unsigned long) addr;
 	sqe->len = len;
-	sqe->rw_flags = 0;
-	sqe->buf_index = 0;
-	sqe->personality = 0;
-	sqe->file_index = 0;
-	sqe->addr3 = 0;
-	sqe->__pad2[0] = 0;
+}
+
+/*
+ * Store the 32-bit per-opcode flag word at offset 28. The kernel UAPI gives
+ * it a new name for nearly every opcode; the ones used for PIPE (pipe_flags,
+ * 6.16) and FIXED_FD_INSTALL (install_fd_flags, 6.8) are missing from older
+ * system <linux/io_uring.h> headers, whose struct wins when such a header is
+ * included before <liburing.h> (see liburing/io_uring.h). rw_flags names the
+ * same four bytes in every version.
+ */
+static inline void __io_uring_set_op_flags(struct io_uring_sqe *sqe,
+					   __u32 flags)
+	LIBURING_NOEXCEPT
+{
+	sqe->rw_flags = (__kernel_rwf_t) flags;
+}
+
+/*
+ * Private (liburing has a helper of this name, used by every _direct prep
+ * helper).
+ *
+ * Make a request that creates a file (open, socket, accept, pipe...) put it
+ * into slot file_index of the ring's fixed file table instead of the
+ * process's fd table. The SQE field is one-based so that 0 can mean "a
+ * normal fd": slot n is written as n + 1. The value IORING_FILE_INDEX_ALLOC
+ * (all ones) in the SQE asks the kernel to pick a free slot; a caller that
+ * wants that passes IORING_FILE_INDEX_ALLOC - 1 here, which is what
+ * __io_uring_set_direct_slot() does for the _direct helpers.
+ */
+IOURINGINLINE void __io_uring_set_target_fixed_file(struct io_uring_sqe *sqe,
+						    unsigned int file_index)
+	LIBURING_NOEXCEPT
+{
+	sqe->file_index = file_index + 1;
+}
+
+/*
+ * The slot of a _direct helper: file_index, or IORING_FILE_INDEX_ALLOC,
+ * which must reach the SQE unchanged (after the + 1 above).
+ */
+static inline void __io_uring_set_direct_slot(struct io_uring_sqe *sqe,
+					      unsigned int file_index)
+	LIBURING_NOEXCEPT
+{
+	if (file_index == IORING_FILE_INDEX_ALLOC)
+		file_index--;
+	__io_uring_set_target_fixed_file(sqe, file_index);
 }
 
 IOURINGINLINE void io_uring_prep_nop(struct io_uring_sqe *sqe)

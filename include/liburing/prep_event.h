@@ -275,10 +275,7 @@ IOURINGINLINE void io_uring_prep_msg_ring_fd(struct io_uring_sqe *sqe, int fd,
 	io_uring_prep_rw(IORING_OP_MSG_RING, sqe, fd, NULL, 0, data);
 	sqe->addr = IORING_MSG_SEND_FD;
 	sqe->addr3 = (__u64) (__s64) source_fd;
-	/* one-based on the wire; the "allocate" value passes unchanged */
-	if (slot == IORING_FILE_INDEX_ALLOC)
-		slot--;
-	__io_uring_set_target_fixed_file(sqe, slot);
+	__io_uring_set_direct_slot(sqe, slot);
 	sqe->msg_ring_flags = flags;
 }
 

@@ -59,40 +59,6 @@
 extern "C" {
 #endif
 
-/*
- * Store the 32-bit per-opcode flag word at offset 28. The kernel UAPI gives
- * it a new name for nearly every opcode; the ones used for PIPE (pipe_flags,
- * 6.16) and FIXED_FD_INSTALL (install_fd_flags, 6.8) are missing from older
- * system <linux/io_uring.h> headers, whose struct wins when such a header is
- * included before <liburing.h> (see liburing/io_uring.h). rw_flags names the
- * same four bytes in every version.
- */
-static inline void __io_uring_set_op_flags(struct io_uring_sqe *sqe,
-					   __u32 flags)
-	LIBURING_NOEXCEPT
-{
-	sqe->rw_flags = (__kernel_rwf_t) flags;
-}
-
-/*
- * Private (liburing has a helper of this name, used by every _direct prep
- * helper in prep_file.h and prep_fs.h).
- *
- * Make a request that creates a file (open, socket, accept, pipe...) put it
- * into slot file_index of the ring's fixed file table instead of the
- * process's fd table. The SQE field is one-based so that 0 can mean "a
- * normal fd": slot n is written as n + 1. The value IORING_FILE_INDEX_ALLOC
- * (all ones) in the SQE asks the kernel to pick a free slot; a caller that
- * wants that passes IORING_FILE_INDEX_ALLOC - 1 here (the _direct helpers
- * do this translation).
- */
-IOURINGINLINE void __io_uring_set_target_fixed_file(struct io_uring_sqe *sqe,
-						    unsigned int file_index)
-	LIBURING_NOEXCEPT
-{
-	sqe->file_index = file_index + 1;
-}
-
 /* ---- registered buffers ------------------------------------------------- */
 
 /*
@@ -326,10 +292,7 @@ IOURINGINLINE void io_uring_prep_pipe_direct(struct io_uring_sqe *sqe,
 	LIBURING_NOEXCEPT
 {
 	io_uring_prep_pipe(sqe, fds, pipe_flags);
-	/* IORING_FILE_INDEX_ALLOC must reach the SQE unchanged. */
-	if (file_index == IORING_FILE_INDEX_ALLOC)
-		file_index--;
-	__io_uring_set_target_fixed_file(sqe, file_index);
+	__io_uring_set_direct_slot(sqe, file_index);
 }
 
 /*

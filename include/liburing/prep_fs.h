@@ -83,10 +83,7 @@ IOURINGINLINE void io_uring_prep_openat_direct(struct io_uring_sqe *sqe,
 	LIBURING_NOEXCEPT
 {
 	io_uring_prep_openat(sqe, dfd, path, flags, mode);
-	/* ALLOC must reach the SQE unchanged, after the +1 below. */
-	if (file_index == IORING_FILE_INDEX_ALLOC)
-		file_index = IORING_FILE_INDEX_ALLOC - 1;
-	__io_uring_set_target_fixed_file(sqe, file_index);
+	__io_uring_set_direct_slot(sqe, file_index);
 }
 
 /* open(2): openat relative to the current directory. */
@@ -127,9 +124,7 @@ IOURINGINLINE void io_uring_prep_openat2_direct(struct io_uring_sqe *sqe,
 	LIBURING_NOEXCEPT
 {
 	io_uring_prep_openat2(sqe, dfd, path, how);
-	if (file_index == IORING_FILE_INDEX_ALLOC)
-		file_index = IORING_FILE_INDEX_ALLOC - 1;
-	__io_uring_set_target_fixed_file(sqe, file_index);
+	__io_uring_set_direct_slot(sqe, file_index);
 }
 
 /* ---- close ------------------------------------------------------------ */

@@ -104,10 +104,7 @@ IOURINGINLINE void io_uring_prep_socket_direct(struct io_uring_sqe *sqe,
 	LIBURING_NOEXCEPT
 {
 	io_uring_prep_socket(sqe, domain, type, protocol, flags);
-	/* IORING_FILE_INDEX_ALLOC must reach the SQE unchanged. */
-	if (file_index == IORING_FILE_INDEX_ALLOC)
-		file_index--;
-	__io_uring_set_target_fixed_file(sqe, file_index);
+	__io_uring_set_direct_slot(sqe, file_index);
 }
 
 /* io_uring_prep_socket_direct() with IORING_FILE_INDEX_ALLOC. */
@@ -118,7 +115,7 @@ IOURINGINLINE void io_uring_prep_socket_direct_alloc(struct io_uring_sqe *sqe,
 	LIBURING_NOEXCEPT
 {
 	io_uring_prep_socket(sqe, domain, type, protocol, flags);
-	__io_uring_set_target_fixed_file(sqe, IORING_FILE_INDEX_ALLOC - 1);
+	__io_uring_set_direct_slot(sqe, IORING_FILE_INDEX_ALLOC);
 }
 
 /* connect(2): the address length travels in off. */
@@ -176,9 +173,7 @@ IOURINGINLINE void io_uring_prep_accept_direct(struct io_uring_sqe *sqe,
 	LIBURING_NOEXCEPT
 {
 	io_uring_prep_accept(sqe, fd, addr, addrlen, flags);
-	if (file_index == IORING_FILE_INDEX_ALLOC)
-		file_index--;
-	__io_uring_set_target_fixed_file(sqe, file_index);
+	__io_uring_set_direct_slot(sqe, file_index);
 }
 
 /*
@@ -210,7 +205,7 @@ IOURINGINLINE void io_uring_prep_multishot_accept_direct(struct io_uring_sqe *sq
 	LIBURING_NOEXCEPT
 {
 	io_uring_prep_multishot_accept(sqe, fd, addr, addrlen, flags);
-	__io_uring_set_target_fixed_file(sqe, IORING_FILE_INDEX_ALLOC - 1);
+	__io_uring_set_direct_slot(sqe, IORING_FILE_INDEX_ALLOC);
 }
 
 /* ---- sending ------------------------------------------------------------ */

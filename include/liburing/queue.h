@@ -74,92 +74,6 @@ IOURINGINLINE unsigned io_uring_cqe_index(const struct io_uring *ring,
 	return (ptr & mask) << io_uring_cqe_shift(ring);
 }
 
-/*
- * State of one io_uring_for_each_cqe loop: the CQ geometry, read once when
- * the loop starts (so the body's stores cannot force it to be reloaded for
- * every CQE), and the last CQ tail read. Internal; not part of the API.
- */
-struct __io_uring_cq_walk {
-	char *cqes;
-	unsigned mask;
-	unsigned shift;		/* log2 of a CQ slot's size in bytes */
-	unsigned tail;
-	bool mixed;		/* IORING_SETUP_CQE_MIXED: CQEs take 1 or 2 slots */
-};
-
-IOURINGINLINE struct __io_uring_cq_walk
-__io_uring_cq_walk_start(const struct io_uring *ring) LIBURING_NOEXCEPT
-{
-	struct __io_uring_cq_walk w;
-
-	w.cqes = (char *) ring->cq.cqes;
-	w.mask = ring->cq.ring_mask;
-	w.shift = 4 + io_uring_cqe_shift(ring);
-	w.mixed = !!(ring->flags & IORING_SETUP_CQE_MIXED);
-	w.tail = io_uring_smp_load_acquire(ring->cq.ktail);
-	return w;
-}
-
-/*
- * Is there a CQE at head? The kernel's tail is read again only when head
- * has caught up with the last value read: the loop still ends only on an
- * empty CQ, but costs one compare per CQE.
- */
-IOURINGINLINE bool __io_uring_cq_walk_more(const struct io_uring *ring,
-					   struct __io_uring_cq_walk *w,
-					   unsigned head) LIBURING_NOEXCEPT
-{
-	if (uring_likely(head != w->tail))
-		return true;
-	w->tail = io_uring_smp_load_acquire(ring->cq.ktail);
-	return head != w->tail;
-}
-
-/*
- * Slots taken by the CQE at head. Only a CQE_MIXED ring has to look at the
- * CQE for that; the test of the ring's (loop-invariant, well predicted)
- * flag keeps the next head from depending on a load of this CQE, which
- * would chain every iteration of the loop to the load latency.
- */
-IOURINGINLINE unsigned
-__io_uring_cq_walk_nr(const struct __io_uring_cq_walk *w,
-		      const struct io_uring_cqe *cqe) LIBURING_NOEXCEPT
-{
-	if (uring_likely(!w->mixed))
-		return 1;
-	return io_uring_cqe_nr(cqe);
-}
-
-IOURINGINLINE struct io_uring_cqe *
-__io_uring_cq_walk_cqe(const struct __io_uring_cq_walk *w, unsigned head)
-	LIBURING_NOEXCEPT
-{
-	return (struct io_uring_cqe *) (void *)
-		(w->cqes + ((size_t) (head & w->mask) << w->shift));
-}
-
-/* One walker variable per source line, so that nested loops do not shadow. */
-#define __io_uring_cq_walk_cat2(a, b)	a##b
-#define __io_uring_cq_walk_cat(a, b)	__io_uring_cq_walk_cat2(a, b)
-#define __io_uring_cq_walk_var \
-	__io_uring_cq_walk_cat(__io_uring_cq_walk_, __LINE__)
-
-/*
- * Walk the CQEs that are ready without consuming them; follow with
- * io_uring_cq_advance(ring, n) for the n slots visited. cqe is NULL once
- * the loop has ended on an empty CQ. The rings must not be resized inside
- * the loop.
- */
-#define io_uring_for_each_cqe(ring, head, cqe)				\
-	for (struct __io_uring_cq_walk __io_uring_cq_walk_var =		\
-		((head) = *(ring)->cq.khead,				\
-		 __io_uring_cq_walk_start(ring));			\
-	     __io_uring_cq_walk_more(ring, &__io_uring_cq_walk_var, head) ? \
-		((cqe) = __io_uring_cq_walk_cqe(&__io_uring_cq_walk_var, \
-						head), true) :		\
-		((cqe) = NULL, false);					\
-	     (head) += __io_uring_cq_walk_nr(&__io_uring_cq_walk_var, cqe))
-
 /* Hand nr CQ slots back to the kernel. */
 IOURINGINLINE void io_uring_cq_advance(struct io_uring *ring, unsigned nr)
 	LIBURING_NOEXCEPT
@@ -455,9 +369,9 @@ struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
 #endif
 
 /*
- * Zero the SQE fields that a prep helper built on io_uring_prep_rw() would
- * not otherwise reset (flags, ioprio, op flags, buffer index, personality,
- * file index, addr3), for code that fills an SQE by hand.
+ * Zero the SQE fields that no prep argument fills (flags, ioprio, op flags,
+ * buffer index, personality, file index, addr3). io_uring_prep_rw() starts
+ * with this; code that fills an SQE by hand should too.
  */
 IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
 	LIBURING_NOEXCEPT
@@ -513,6 +427,47 @@ IOURINGINLINE bool io_uring_cqe_iter_next(struct io_uring_cqe_iter *iter,
 	iter->head += io_uring_cqe_nr(c);
 	*cqe = c;
 	return true;
+}
+
+/*
+ * Walk the CQEs that are ready without consuming them, oldest first; follow
+ * with io_uring_cq_advance(ring, n) for the n slots visited. head (an
+ * unsigned of the caller's) is the cursor, the iterator holds the CQ's
+ * geometry and the last tail read, so that the loop keeps them in
+ * registers whatever its body stores. cqe is NULL once the loop has ended
+ * on an empty CQ. The rings must not be resized inside the loop.
+ */
+#define io_uring_for_each_cqe(ring, head, cqe)				\
+	for (struct io_uring_cqe_iter __io_uring_cq =			\
+		((head) = *(ring)->cq.khead, io_uring_cqe_iter_init(ring)); \
+	     ((cqe) = __io_uring_cq_walk(ring, &__io_uring_cq, head)) != NULL; \
+	     (head) += __io_uring_cqe_slots(ring, cqe))
+
+/*
+ * io_uring_for_each_cqe's step: the CQE at head, or NULL once head has
+ * caught up with the kernel's tail. The tail is read again (acquire) only
+ * when head reaches the last value read, so the loop costs one compare per
+ * CQE and still ends only on an empty CQ.
+ */
+IOURINGINLINE struct io_uring_cqe *
+__io_uring_cq_walk(const struct io_uring *ring, struct io_uring_cqe_iter *it,
+		   unsigned head) LIBURING_NOEXCEPT
+{
+	const unsigned shift = it->shift + 4;	/* log2 of a slot's bytes */
+	struct io_uring_cqe *cqe;
+
+	if (uring_unlikely(head == it->tail)) {
+		it->tail = io_uring_smp_load_acquire(ring->cq.ktail);
+		if (head == it->tail)
+			return NULL;
+	}
+	/* (head & mask) << shift, as a shift and a loop-invariant mask */
+	cqe = (struct io_uring_cqe *) (void *) ((char *) it->cqes +
+		(((size_t) head << shift) & ((size_t) it->mask << shift)));
+	/* No CQ slot is at address 0: lets the loop drop its NULL test. */
+	if (!cqe)
+		__builtin_unreachable();
+	return cqe;
 }
 
 IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,

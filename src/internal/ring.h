@@ -5,6 +5,7 @@
 
 #define LIBURING_INTERNAL 1
 #include "liburing.h"
+#include "internal/mem.h"
 #include "internal/syscall.h"
 
 #define UK_EXPORT __attribute__((visibility("default")))

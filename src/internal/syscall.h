@@ -72,18 +72,21 @@ static inline long uk__syscall6(long n, long a, long b, long c, long d,
 }
 #endif
 
-/* Memory and fd calls the library makes, also returning -errno. */
-static inline void *uk__mmap(void *addr, size_t len, int prot, int flags,
-			     int fd, long off)
+/*
+ * Memory and fd calls the library makes, also returning -errno. mmap()
+ * returns 0 and the address in *out, or -errno with *out untouched: the
+ * kernel's answer is an address or, in the last page of the address space,
+ * a negative errno, and this is the one place that tells them apart.
+ */
+static inline int uk__mmap(void **out, size_t len, int prot, int flags,
+			   int fd, long off)
 {
-	return (void *) uk__syscall6(__NR_mmap, (long) addr, (long) len, prot,
-				     flags, fd, off);
-}
+	long ret = uk__syscall6(__NR_mmap, 0, (long) len, prot, flags, fd, off);
 
-/* A failed mmap returns a value in the last page of the address space. */
-static inline int uk__mmap_failed(const void *p)
-{
-	return (unsigned long) p >= (unsigned long) -4095L;
+	if ((unsigned long) ret >= (unsigned long) -4095L)
+		return (int) ret;
+	*out = (void *) ret;
+	return 0;
 }
 
 static inline int uk__munmap(void *addr, size_t len)

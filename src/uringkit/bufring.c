@@ -45,18 +45,6 @@ struct uringkit_bufring {
 	uint64_t app_held[];		/* nr_bufs bits */
 };
 
-static size_t uk_page_size(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-
-	return page > 0 ? (size_t) page : 4096;
-}
-
-static size_t uk_round_up(size_t n, size_t page)
-{
-	return (n + page - 1) & ~(page - 1);
-}
-
 static inline bool uk_app_holds(const struct uringkit_bufring *br,
 				unsigned int bid)
 {
@@ -100,9 +88,10 @@ UK_EXPORT struct uringkit_bufring *uringkit_bufring_create(
 {
 	struct uringkit_bufring *br;
 	struct io_uring_buf_reg reg;
-	size_t page = uk_page_size();
+	size_t page = uk__page_size();
 	size_t ring_len, ctrl_len, bufs_len, map_len;
 	unsigned char *base;
+	void *map;
 	int ret;
 
 	if (err)
@@ -114,24 +103,23 @@ UK_EXPORT struct uringkit_bufring *uringkit_bufring_create(
 	    !buf_size || buf_size > URINGKIT_BUFRING_MAX_BUF_SIZE)
 		goto fail;
 
-	ring_len = uk_round_up((size_t) nr_bufs * sizeof(struct io_uring_buf),
-			       page);
-	ctrl_len = uk_round_up(sizeof(*br) + (nr_bufs + 63) / 64 *
-			       sizeof(uint64_t), page);
+	ring_len = uk__align_up((size_t) nr_bufs * sizeof(struct io_uring_buf),
+				page);
+	ctrl_len = uk__align_up(sizeof(*br) + (nr_bufs + 63) / 64 *
+				sizeof(uint64_t), page);
 	/* 32768 x 0x7ffff000 fits in 64 bits; only 32-bit size_t overflows. */
 	ret = -ENOMEM;
 	if ((uint64_t) nr_bufs * buf_size > SIZE_MAX - ring_len - ctrl_len -
 					     page)
 		goto fail;
-	bufs_len = uk_round_up((size_t) nr_bufs * buf_size, page);
+	bufs_len = uk__align_up((size_t) nr_bufs * buf_size, page);
 	map_len = ring_len + ctrl_len + bufs_len;
 
-	base = uk__mmap(NULL, map_len, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (uk__mmap_failed(base)) {
-		ret = (int) (long) base;
+	ret = uk__mmap(&map, map_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ret)
 		goto fail;
-	}
+	base = map;
 
 	/* Fresh anonymous memory is zero: empty ring, tail 0, no app bits. */
 	br = (struct uringkit_bufring *) (base + ring_len);

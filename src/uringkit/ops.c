@@ -3,7 +3,7 @@
  * The op table: one place that knows every IORING_OP_* by name and by the
  * kernel release that introduced it (uringkit/ops.h).
  *
- * The list is written once, as UK_OPS(X); the table is built from it with
+ * The list is written once, as OP_LIST(X); the table is built from it with
  * designated initializers indexed by opcode, and the same list is counted
  * at compile time. Together with -Woverride-init (part of -Wextra, an error
  * under -Werror), which rejects an opcode listed twice, the two asserts
@@ -20,7 +20,7 @@
 #include "internal/ring.h"
 #include "uringkit/ops.h"
 
-#define UK_OPS(X)							\
+#define OP_LIST(X)							\
 	X(NOP,			5, 1)					\
 	X(READV,		5, 1)					\
 	X(WRITEV,		5, 1)					\
@@ -87,37 +87,37 @@
 	X(NOP128,		6, 19)					\
 	X(URING_CMD128,		6, 19)
 
-struct uk_op {
+struct op_info {
 	const char *name;
 	int kernel;		/* URINGKIT_KERNEL_VERSION() */
 };
 
-#define UK_OP_ENTRY(op, major, minor)					\
+#define OP_ENTRY(op, major, minor)					\
 	[IORING_OP_ ## op] = { #op, URINGKIT_KERNEL_VERSION(major, minor) },
-static const struct uk_op uk_ops[] = { UK_OPS(UK_OP_ENTRY) };
+static const struct op_info op_table[] = { OP_LIST(OP_ENTRY) };
 
-#define UK_OP_ONE(op, major, minor) 1,
-#define UK_OPS_LISTED sizeof((const char[]) { UK_OPS(UK_OP_ONE) })
+#define OP_ONE(op, major, minor) 1,
+#define OPS_LISTED sizeof((const char[]) { OP_LIST(OP_ONE) })
 
-_Static_assert(sizeof(uk_ops) / sizeof(uk_ops[0]) == IORING_OP_LAST,
+_Static_assert(sizeof(op_table) / sizeof(op_table[0]) == IORING_OP_LAST,
 	       "op table must end at IORING_OP_LAST - 1");
-_Static_assert(UK_OPS_LISTED == IORING_OP_LAST,
+_Static_assert(OPS_LISTED == IORING_OP_LAST,
 	       "op table must list every opcode exactly once");
 
-static const char uk_op_prefix[] = "IORING_OP_";
+static const char op_prefix[] = "IORING_OP_";
 
 UK_EXPORT const char *uringkit_op_name(int op)
 {
 	if (op < 0 || op >= IORING_OP_LAST)
 		return NULL;
-	return uk_ops[op].name;
+	return op_table[op].name;
 }
 
 UK_EXPORT int uringkit_op_kernel(int op)
 {
 	if (op < 0 || op >= IORING_OP_LAST)
 		return -EINVAL;
-	return uk_ops[op].kernel;
+	return op_table[op].kernel;
 }
 
 UK_EXPORT int uringkit_op_count(void)
@@ -131,10 +131,10 @@ UK_EXPORT int uringkit_op_lookup(const char *name)
 
 	if (!name)
 		return -ENOENT;
-	if (!strncasecmp(name, uk_op_prefix, sizeof(uk_op_prefix) - 1))
-		name += sizeof(uk_op_prefix) - 1;
+	if (!strncasecmp(name, op_prefix, sizeof(op_prefix) - 1))
+		name += sizeof(op_prefix) - 1;
 	for (op = 0; op < IORING_OP_LAST; op++)
-		if (!strcasecmp(name, uk_ops[op].name))
+		if (!strcasecmp(name, op_table[op].name))
 			return op;
 	return -ENOENT;
 }

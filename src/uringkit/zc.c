@@ -84,13 +84,6 @@ struct uringkit_zc_arena {
 
 static uint32_t uk_zc_next_arena;
 
-static size_t uk_zc_page_size(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-
-	return page > 0 ? (size_t) page : 4096;
-}
-
 static void *uk_zc_malloc(size_t n)
 {
 	int saved = errno;
@@ -212,7 +205,7 @@ UK_EXPORT void *uringkit_zc_alloc(struct uringkit_zc_arena *a, size_t len)
 
 	if (!a || !len || len > a->size)
 		return NULL;
-	len = (len + URINGKIT_ZC_ALIGN - 1) & ~(size_t) (URINGKIT_ZC_ALIGN - 1);
+	len = uk__align_up(len, URINGKIT_ZC_ALIGN);
 	if (a->head == a->tail) {
 		off = 0;
 	} else {
@@ -542,21 +535,18 @@ UK_EXPORT unsigned int uringkit_zc_inflight(const struct uringkit_zc_arena *a)
 /* ---- the arena ----------------------------------------------------------- */
 
 /* Map len bytes; with huge, try hugetlb pages first, then THP. */
-static void *uk_zc_map(size_t len, bool huge)
+static int uk_zc_map(void **out, size_t len, bool huge)
 {
-	void *p;
+	int ret;
 
-	if (huge) {
-		p = uk__mmap(NULL, len, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-		if (!uk__mmap_failed(p))
-			return p;
-	}
-	p = uk__mmap(NULL, len, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!uk__mmap_failed(p) && huge)
-		(void) uk__madvise(p, len, MADV_HUGEPAGE);	/* a hint only */
-	return p;
+	if (huge && !uk__mmap(out, len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0))
+		return 0;
+	ret = uk__mmap(out, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!ret && huge)
+		(void) uk__madvise(*out, len, MADV_HUGEPAGE);	/* a hint only */
+	return ret;
 }
 
 /* Register [base, base + size) as buffer buf_index, the chosen way. */
@@ -624,17 +614,15 @@ UK_EXPORT struct uringkit_zc_arena *uringkit_zc_arena_create(
 	if (size > URINGKIT_ZC_ARENA_MAX_SIZE)
 		goto fail;
 	unit = (flags & URINGKIT_ZC_ARENA_HUGE) ? UK_ZC_HUGE_SIZE :
-						   uk_zc_page_size();
-	map_len = (size + unit - 1) & ~(unit - 1);
+						   uk__page_size();
+	map_len = uk__align_up(size, unit);
 
 	a = uk_zc_calloc(1, sizeof(*a));
 	if (!a)
 		goto fail;
-	base = uk_zc_map(map_len, flags & URINGKIT_ZC_ARENA_HUGE);
-	if (uk__mmap_failed(base)) {
-		ret = (int) (long) base;
+	ret = uk_zc_map(&base, map_len, flags & URINGKIT_ZC_ARENA_HUGE);
+	if (ret)
 		goto fail;
-	}
 	ret = uk_zc_register(ring, base, map_len, buf_index, flags);
 	if (ret) {
 		uk__munmap(base, map_len);

@@ -12,7 +12,7 @@ struct io_uring_sqe *t_get_dirty_sqe(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe = t_get_sqe(ring);
 
-	memset(sqe, 0xff, sizeof(*sqe));
+	t_dirty_sqe(sqe);
 	return sqe;
 }
 

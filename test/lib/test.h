@@ -154,6 +154,36 @@ unsigned t_submit_nops(struct io_uring *ring, unsigned n, __u64 first_user_data)
  * leaves a field it relies on unset shows.
  */
 struct io_uring_sqe *t_get_dirty_sqe(struct io_uring *ring);
+/* Set every byte of the SQE to 0xff (what t_get_dirty_sqe() hands out). */
+void t_dirty_sqe(struct io_uring_sqe *sqe);
+
+/*
+ * What a prep helper must have written into an SQE: every field of the
+ * 64 bytes but user_data. Fields left out of the initializer are expected
+ * to be zero; personality and the padding always are.
+ */
+struct t_sqe_want {
+	__u8 opcode;
+	__u8 flags;		/* sqe->flags (IOSQE_*) */
+	__u16 ioprio;
+	__s32 fd;
+	__u64 off;		/* or addr2 */
+	__u64 addr;
+	__u32 len;
+	__u32 op_flags;		/* the opcode's flag word at offset 28 */
+	__u16 buf_index;	/* or buf_group */
+	__u32 file_index;	/* the word at offset 44: or splice_fd_in */
+	__u64 addr3;
+};
+void t__check_sqe(const char *file, int line, const struct io_uring_sqe *sqe,
+		  const struct t_sqe_want *w);
+/*
+ * t_check_sqe(sqe, { .opcode = ..., .fd = ... }): fail the test, naming
+ * each field that differs, unless the SQE holds exactly that.
+ */
+#define t_check_sqe(sqe, ...) \
+	t__check_sqe(__FILE__, __LINE__, sqe, &(struct t_sqe_want) __VA_ARGS__)
+
 /* t_get_dirty_sqe() with user_data ud (the prep helpers leave it alone). */
 struct io_uring_sqe *t_get_dirty_sqe_ud(struct io_uring *ring, __u64 ud);
 /*
