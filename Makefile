@@ -184,9 +184,17 @@ $(O)/test/%: test/%.c $(O)/test/libtest.a $(O)/$(SONAME) $(LIB_HDRS) \
 # No -Iinclude: these see only /usr/include/liburing.h. Linking against
 # the system library records its version nodes, as a real binary would;
 # the runner then loads ours through LD_LIBRARY_PATH.
-# The system header is a prerequisite when it exists, so installing
-# liburing-dev later rebuilds the real test over the skip stub.
-$(O)/test/abi-%: test/abi/%.c $(wildcard /usr/include/liburing.h)
+# A stamp that changes only when liburing-dev comes or goes, so installing
+# it later rebuilds the real test over the skip stub (the header's own mtime
+# is the package's, usually older than the stub).
+ABI_STATE := $(O)/test/.system-liburing
+
+$(ABI_STATE): FORCE
+	@mkdir -p $(dir $@)
+	@s=$$([ -f /usr/include/liburing.h ] && echo present || echo absent); \
+	[ "$$(cat $@ 2>/dev/null)" = "$$s" ] || echo "$$s" > $@
+
+$(O)/test/abi-%: test/abi/%.c $(ABI_STATE)
 	@mkdir -p $(dir $@)
 	@if [ -f /usr/include/liburing.h ]; then \
 		echo "$(CC) [system liburing headers] -o $@ $<"; \
@@ -277,5 +285,7 @@ help:
 clean:
 	rm -rf build build-san
 
-.PHONY: all lib tool examples run tests check install uninstall check-install help clean
+FORCE:
+
+.PHONY: FORCE all lib tool examples run tests check install uninstall check-install help clean
 .SECONDARY:
