@@ -39,6 +39,15 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 OUT := $(abspath $(O))
 
+# Quiet by default: one short line per step. V=1 prints every command.
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = printf '  %-6s %s\n' '$(1)' '$(2)';
+endif
+
 # ---- library ---------------------------------------------------------------
 LIB_SRCS := $(wildcard src/*.c src/uringkit/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRCS))
@@ -60,36 +69,43 @@ lib: $(O)/$(SONAME) $(O)/liburing.so $(STLIB) $(O)/liburing.pc \
 
 $(O)/obj/%.o: src/%.c $(LIB_HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(LIB_CFLAGS) -c $< -o $@
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
 
 $(SHLIB): $(LIB_OBJS) src/liburing.map
-	$(CC) $(LIB_CFLAGS) -shared -Wl,-soname,$(SONAME) \
+	@$(call msg,LD,$@)
+	$(Q)$(CC) $(LIB_CFLAGS) -shared -Wl,-soname,$(SONAME) \
 		-Wl,--version-script=src/liburing.map -Wl,-z,defs \
 		-o $@ $(LIB_OBJS) $(SAN_FLAGS)
 
 $(O)/$(SONAME): $(SHLIB)
-	ln -sf $(notdir $<) $@
+	@$(call msg,LN,$@)
+	$(Q)ln -sf $(notdir $<) $@
 
 $(O)/liburing.so: $(O)/$(SONAME)
-	ln -sf $(SONAME) $@
+	@$(call msg,LN,$@)
+	$(Q)ln -sf $(SONAME) $@
 
 # The archives hold one relocatable object each, with every hidden symbol
 # made local: a program linking liburing.a can call the public names only,
 # never the library's uk__ internals (test/abi-nm checks both libraries).
 $(O)/obj/%-all.o:
 	@mkdir -p $(dir $@)
-	$(LD) -r -o $@ $^
-	$(OBJCOPY) --localize-hidden $@
+	@$(call msg,LD -r,$@)
+	$(Q)$(LD) -r -o $@ $^
+	$(Q)$(OBJCOPY) --localize-hidden $@
 
 $(O)/obj/liburing-all.o: $(LIB_OBJS)
 
 $(STLIB): $(O)/obj/liburing-all.o
-	rm -f $@
-	$(AR) rcs $@ $^
+	@$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(O)/%.pc: %.pc.in Makefile
 	@mkdir -p $(O)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	@$(call msg,GEN,$@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    $< > $@
 
@@ -97,26 +113,31 @@ $(O)/%.pc: %.pc.in Makefile
 # exported functions (src/ffi/ffi.c), under their own version script.
 $(O)/obj/ffi/%.o: src/ffi/%.c $(LIB_HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(LIB_CFLAGS) -c $< -o $@
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
 
 FFI_OBJS := $(LIB_OBJS) $(O)/obj/ffi/ffi.o
 
 $(FFI_SHLIB): $(FFI_OBJS) src/liburing-ffi.map
-	$(CC) $(LIB_CFLAGS) -shared -Wl,-soname,$(FFI_SONAME) \
+	@$(call msg,LD,$@)
+	$(Q)$(CC) $(LIB_CFLAGS) -shared -Wl,-soname,$(FFI_SONAME) \
 		-Wl,--version-script=src/liburing-ffi.map -Wl,-z,defs \
 		-o $@ $(FFI_OBJS) $(SAN_FLAGS)
 
 $(O)/$(FFI_SONAME): $(FFI_SHLIB)
-	ln -sf $(notdir $<) $@
+	@$(call msg,LN,$@)
+	$(Q)ln -sf $(notdir $<) $@
 
 $(O)/liburing-ffi.so: $(O)/$(FFI_SONAME)
-	ln -sf $(FFI_SONAME) $@
+	@$(call msg,LN,$@)
+	$(Q)ln -sf $(FFI_SONAME) $@
 
 $(O)/obj/liburing-ffi-all.o: $(FFI_OBJS)
 
 $(FFI_STLIB): $(O)/obj/liburing-ffi-all.o
-	rm -f $@
-	$(AR) rcs $@ $^
+	@$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 # ---- uringkit tool ---------------------------------------------------------
 TOOL_SRCS := $(wildcard tools/uringkit/*.c tools/uringkit/*/*.c)
@@ -150,7 +171,8 @@ examples: $(EXAMPLE_BINS)
 
 $(O)/examples/%: examples/%.c $(O)/$(SONAME) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LINK_URING)
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LINK_URING)
 
 run: all
 	$(O)/uringkit probe
@@ -169,16 +191,19 @@ TEST_CFLAGS := $(BASE_CFLAGS) -Iinclude -Itest/lib
 
 $(O)/test/lib/%.o: test/lib/%.c $(wildcard test/lib/*.h) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -c $< -o $@
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
 
 $(O)/test/libtest.a: $(TEST_LIB_OBJS)
-	rm -f $@
-	$(AR) rcs $@ $^
+	@$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(O)/test/%: test/%.c $(O)/test/libtest.a $(O)/$(SONAME) $(LIB_HDRS) \
 	     $(wildcard test/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(O)/test/libtest.a $(LINK_URING) \
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(O)/test/libtest.a $(LINK_URING) \
 		-lpthread
 
 # No -Iinclude: these see only /usr/include/liburing.h. Linking against
