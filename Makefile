@@ -42,7 +42,8 @@ OUT := $(abspath $(O))
 # ---- library ---------------------------------------------------------------
 LIB_SRCS := $(wildcard src/*.c src/uringkit/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRCS))
-LIB_HDRS := $(wildcard include/*.h include/liburing/*.h include/uringkit/*.h \
+LIB_HDRS := $(wildcard include/*.h include/liburing/*.h \
+		       include/liburing/io_uring/*.h include/uringkit/*.h \
 		       src/internal/*.h)
 LIB_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -Iinclude -Isrc
 SONAME   := liburing.so.$(SOVERSION)
@@ -214,6 +215,9 @@ install: lib tool examples
 	install -m 644 $(FFI_STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 644 include/liburing.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/liburing/*.h $(DESTDIR)$(INCLUDEDIR)/liburing/
+	install -d $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring
+	install -m 644 include/liburing/io_uring/*.h \
+		$(DESTDIR)$(INCLUDEDIR)/liburing/io_uring/
 	if [ -n "$(wildcard include/uringkit/*.h)" ]; then \
 		install -d $(DESTDIR)$(INCLUDEDIR)/uringkit && \
 		install -m 644 include/uringkit/*.h $(DESTDIR)$(INCLUDEDIR)/uringkit/; fi

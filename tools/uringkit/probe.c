@@ -95,6 +95,8 @@ static const struct bit_name reg_names[] = {
 	{ 33, "REGISTER_RESIZE_RINGS", KV(6, 13) },
 	{ 34, "REGISTER_MEM_REGION", KV(6, 13) },
 	{ 35, "REGISTER_QUERY", KV(6, 18) },
+	{ 36, "REGISTER_ZCRX_CTRL", KV(6, 19) },
+	{ 37, "REGISTER_BPF_FILTER", KV(7, 0) },
 };
 #define NR_REG		(sizeof(reg_names) / sizeof(reg_names[0]))
 
