@@ -8,6 +8,7 @@
  * wrapper dropped its flags argument, so the ring was registered without
  * INC and every recv consumed a whole buffer.
  */
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -61,6 +62,48 @@ static void check_incremental(struct io_uring *ring,
 	close(fds[1]);
 }
 
+/*
+ * min_left (io_uring_buf_reg, a 2026 kernel change that stable kernels such
+ * as 6.18.y carry): an incremental buffer with fewer than min_left bytes
+ * left is retired, so no IORING_CQE_F_BUF_MORE. A kernel without it
+ * refuses the non-zero field (-EINVAL): noted, not failed.
+ */
+static void check_min_left(struct io_uring *ring, char *buf)
+{
+	struct io_uring_buf_reg reg;
+	struct io_uring_buf_ring *br;
+	struct t_cqe c;
+	int fds[2], ret;
+
+	br = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT(br != MAP_FAILED);
+	io_uring_buf_ring_init(br);
+	memset(&reg, 0, sizeof(reg));
+	reg.ring_addr = (unsigned long) br;
+	reg.ring_entries = 4;
+	reg.bgid = BGID;
+	reg.min_left = BUF_SZ - 11 + 1;	/* one more than 11 bytes leave */
+	ret = io_uring_register_buf_ring(ring, &reg, IOU_PBUF_RING_INC);
+	if (ret == -EINVAL) {
+		printf("kernel lacks io_uring_buf_reg.min_left: not checked\n");
+		munmap(br, 4096);
+		return;
+	}
+	ASSERT_EQ(ret, 0);
+	t_tcp_pair(fds);
+	t_buf_ring_give(br, 4, buf, BUF_SZ, 0, 1);
+	ASSERT_EQ(write(fds[0], "first-chunk", 11), 11);
+	c = recv_one(ring, fds[1]);
+	ASSERT_EQ(c.res, 11);
+	ASSERT(c.flags & IORING_CQE_F_BUFFER);
+	ASSERT(!(c.flags & IORING_CQE_F_BUF_MORE));	/* retired */
+	close(fds[0]);
+	close(fds[1]);
+	ASSERT_EQ(io_uring_unregister_buf_ring(ring, BGID), 0);
+	munmap(br, 4096);
+}
+
 int main(void)
 {
 	struct io_uring_buf_reg reg;
@@ -106,6 +149,8 @@ int main(void)
 	ASSERT_NOT_NULL(br);
 	check_incremental(&ring, br, buf);
 	ASSERT_EQ(io_uring_free_buf_ring(&ring, br, 4, BGID), 0);
+
+	check_min_left(&ring, buf);
 
 	/* bad input: a NULL reg is the kernel's -EINVAL, not a crash */
 	ASSERT_EQ(io_uring_register_buf_ring(&ring, NULL, IOU_PBUF_RING_INC),

@@ -225,6 +225,20 @@ static void check_register_wrappers(struct io_uring *ring)
 	ret = io_uring_register_zcrx_ctrl(ring, NULL);
 	ASSERT(ret == -EFAULT || ret == -EINVAL);
 
+	/* A timeout whose time sits in addr itself: 2 ms, relative. */
+	{
+		struct io_uring_sqe *sqe = t_get_sqe(ring);
+		struct __kernel_timespec ts = { 0, 0 };
+
+		io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_IMMEDIATE_ARG);
+		sqe->addr = 2 * 1000 * 1000;
+		ret = t_submit_one(ring);
+		if (ret == -EINVAL)
+			printf("kernel lacks IORING_TIMEOUT_IMMEDIATE_ARG\n");
+		else
+			ASSERT_EQ(ret, -ETIME);
+	}
+
 	/* After all that, the ring still runs requests. */
 	t_submit_nops(ring, 1, 5);
 	ASSERT_EQ(t_submit_one(ring), 0);

@@ -235,8 +235,9 @@ enum io_uring_sqe_flags_bit {
 #define IORING_SETUP_SQE_MIXED		(1U << 19)	/* 64/128-byte SQEs mixed (6.19) */
 /*
  * (7.0) The kernel ignores the SQ head and tail and always takes SQEs from
- * index 0: each io_uring_enter() submits the first to_submit entries.
- * Needs NO_SQARRAY and is refused with SQPOLL.
+ * index 0: each io_uring_enter() submits the first to_submit entries. Not
+ * with SQPOLL; liburing's own tests pair it with NO_SQARRAY. uringkit's
+ * setup refuses it for now (-EINVAL): its SQ paths do not rewind.
  */
 #define IORING_SETUP_SQ_REWIND		(1U << 20)
 
@@ -334,7 +335,12 @@ enum io_uring_op {
 #define IORING_LINK_TIMEOUT_UPDATE	(1U << 4)
 #define IORING_TIMEOUT_ETIME_SUCCESS	(1U << 5)	/* expiry is not an error */
 #define IORING_TIMEOUT_MULTISHOT	(1U << 6)	/* re-arm after firing (6.4) */
-#define IORING_TIMEOUT_IMMEDIATE_ARG	(1U << 7)	/* addr is the time in ns (7.0) */
+/*
+ * addr (addr2 for an update) holds a relative time in ns rather than a
+ * pointer to a timespec; refused with TIMEOUT_ABS. After 6.18 (the exact
+ * release was not found; 6.18 itself rejects the flag with -EINVAL).
+ */
+#define IORING_TIMEOUT_IMMEDIATE_ARG	(1U << 7)
 #define IORING_TIMEOUT_CLOCK_MASK	(IORING_TIMEOUT_BOOTTIME | \
 					 IORING_TIMEOUT_REALTIME)
 #define IORING_TIMEOUT_UPDATE_MASK	(IORING_TIMEOUT_UPDATE | \
@@ -723,7 +729,11 @@ struct io_uring_buf_ring {
 	};
 };
 
-/* io_uring_buf_reg.flags */
+/*
+ * io_uring_buf_reg.flags. min_left (carved from the old resv[0], a 2026
+ * change that stable kernels such as 6.18.y carry; older ones refuse a
+ * non-zero value) only matters with IOU_PBUF_RING_INC.
+ */
 enum io_uring_register_pbuf_ring_flags {
 	IOU_PBUF_RING_MMAP	= 1,	/* kernel allocates; mmap at OFF_PBUF_RING */
 	IOU_PBUF_RING_INC	= 2,	/* buffers consumed incrementally (6.12) */
@@ -735,7 +745,7 @@ struct io_uring_buf_reg {
 	__u32	ring_entries;
 	__u16	bgid;
 	__u16	flags;
-	__u32	min_left;	/* (7.0) was part of resv[]; 0 keeps the old rule */
+	__u32	min_left;	/* INC rings: retire a buffer with less left; 0: old rule */
 	__u32	resv[5];
 };
 
