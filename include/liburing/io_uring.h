@@ -928,6 +928,15 @@ struct io_uring_zcrx_ifq_reg {
 	__u64	__resv[3];
 };
 
+/*
+ * Kernels after 7.0 move the zcrx definitions into <linux/io_uring/zcrx.h>
+ * (guard LINUX_IO_ZCRX_H); liburing keeps them here. Claim that guard so a
+ * later include of the kernel's file cannot define them a second time.
+ */
+#ifndef LINUX_IO_ZCRX_H
+#define LINUX_IO_ZCRX_H 1
+#endif
+
 /* IORING_REGISTER_ZCRX_CTRL (6.19): zcrx_ctrl.op */
 enum zcrx_ctrl_op {
 	ZCRX_CTRL_FLUSH_RQ,	/* consume the refill queue now */
