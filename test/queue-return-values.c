@@ -26,6 +26,7 @@
  *   io_uring_submit_and_wait_min_timeout  1 SQE that never completes  1, cqe NULL
  *                                         nothing queued, empty CQ    -ETIME
  *   io_uring_wait_cqes_min_timeout        empty CQ                    -ETIME
+ *   io_uring_submit_and_wait_reg          as submit_and_wait_timeout  (test/rsrc-region.c)
  *   io_uring_peek_batch_cqe               k CQEs ready                min(k, count)
  *
  * (*) liburing returns -ETIME here with *cqe_ptr set; uringkit returns 0
