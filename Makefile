@@ -51,7 +51,8 @@ endif
 # ---- library ---------------------------------------------------------------
 LIB_SRCS := $(wildcard src/*.c src/uringkit/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRCS))
-LIB_HDRS := $(wildcard include/*.h include/liburing/*.h include/uringkit/*.h \
+LIB_HDRS := $(wildcard include/*.h include/liburing/*.h \
+		       include/liburing/io_uring/*.h include/uringkit/*.h \
 		       src/internal/*.h)
 LIB_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -Iinclude -Isrc
 SONAME   := liburing.so.$(SOVERSION)
@@ -230,7 +231,19 @@ $(O)/test/abi-%: test/abi/%.c $(ABI_STATE)
 		chmod +x $@; \
 	fi
 
-tests: lib tool examples $(TEST_BINS) $(ABI_BINS)
+# test/compat: programs written as liburing users write them (<liburing.h>
+# only, plain C), run like the tests; each is also compiled as C++ so that
+# drift in the headers' C++ side shows up here first.
+CXX ?= c++
+COMPAT_SRCS := $(wildcard test/compat/*.c)
+COMPAT_BINS := $(patsubst test/compat/%.c,$(O)/test/compat-%,$(COMPAT_SRCS))
+
+$(O)/test/compat-%: test/compat/%.c $(O)/$(SONAME) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CXX) -x c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only -Iinclude $<
+	$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LINK_URING)
+
+tests: lib tool examples $(TEST_BINS) $(ABI_BINS) $(COMPAT_BINS)
 
 check: tests
 	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) URINGKIT_SRC=$(CURDIR) test/run $(O)/test

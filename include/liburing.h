@@ -8,7 +8,8 @@
  * must never change (see the _Static_asserts at the end of this file).
  *
  * Layout of the header tree:
- *   liburing/io_uring.h          the kernel interface (Linux 6.18)
+ *   liburing/io_uring.h          the kernel interface (Linux 6.19 / 7.0),
+ *                                with io_uring/query.h and io_uring/bpf_filter.h
  *   liburing/barrier.h           ring memory ordering
  *   liburing/io_uring_version.h  API level macros
  *   liburing/queue.h             inline SQ/CQ fast paths
@@ -140,6 +141,32 @@ struct io_uring {
 	__u8 pad[3];
 	unsigned pad2;
 };
+
+/*
+ * The application's view of a zero-copy receive refill queue (liburing
+ * 2.10+): the kernel's head and tail words, the tail value we have not
+ * published yet, and the entries. Filled in by the program from
+ * io_uring_zcrx_ifq_reg.offsets once io_uring_register_ifq() succeeded;
+ * no library function owns it.
+ */
+struct io_uring_zcrx_rq {
+	__u32 *khead;
+	__u32 *ktail;
+	__u32 rq_tail;
+	unsigned ring_entries;
+	struct io_uring_zcrx_rqe *rqes;
+	void *ring_ptr;
+};
+
+/*
+ * A pointer as the __u64 the kernel's structs carry (io_uring_region_desc,
+ * io_uring_query_hdr, ...). Deliberately static inline and not an ffi
+ * symbol, as in liburing.
+ */
+static inline __u64 uring_ptr_to_u64(const void *ptr) LIBURING_NOEXCEPT
+{
+	return (__u64) (uintptr_t) ptr;
+}
 
 /*
  * Library functions (liburing.so.2). Everything that enters the kernel or
@@ -287,14 +314,12 @@ int io_uring_register_wait_reg(struct io_uring *ring,
 int io_uring_register_sync_msg(struct io_uring_sqe *sqe) LIBURING_NOEXCEPT;
 
 /* Zero-copy receive queues (src/zcrx.c); zcrx_ctrl is 6.19. */
-struct zcrx_ctrl;
 int io_uring_register_ifq(struct io_uring *ring,
 			  struct io_uring_zcrx_ifq_reg *reg) LIBURING_NOEXCEPT;
 int io_uring_register_zcrx_ctrl(struct io_uring *ring,
 				struct zcrx_ctrl *ctrl) LIBURING_NOEXCEPT;
 
 /* What a ring may do: restrictions, BPF filters of 7.0 (src/filter.c). */
-struct io_uring_bpf;
 int io_uring_register_restrictions(struct io_uring *ring,
 				   struct io_uring_restriction *res,
 				   unsigned int nr_res) LIBURING_NOEXCEPT;
@@ -398,6 +423,8 @@ LIBURING__ASSERT(offsetof(struct io_uring, ring_fd) == 196, "io_uring.ring_fd");
 LIBURING__ASSERT(offsetof(struct io_uring, features) == 200, "io_uring.features");
 LIBURING__ASSERT(offsetof(struct io_uring, enter_ring_fd) == 204, "enter_ring_fd");
 LIBURING__ASSERT(offsetof(struct io_uring, int_flags) == 208, "int_flags");
+LIBURING__ASSERT(sizeof(struct io_uring_zcrx_rq) == 40, "io_uring_zcrx_rq size");
+LIBURING__ASSERT(offsetof(struct io_uring_zcrx_rq, rqes) == 24, "zcrx_rq.rqes");
 #undef LIBURING__ASSERT
 #endif
 

@@ -8,12 +8,18 @@
 #include <unistd.h>
 #include "internal/ring.h"
 
-/* Flags are carried in reg->flags; the argument exists for liburing's ABI. */
+/*
+ * flags (IOU_PBUF_RING_*) are added to reg->flags before the call, as
+ * liburing does: a caller may pass IOU_PBUF_RING_INC either way, and the
+ * kernel must see it (incremental consumption, IORING_CQE_F_BUF_MORE).
+ */
 UK_EXPORT int io_uring_register_buf_ring(struct io_uring *ring,
 					 struct io_uring_buf_reg *reg,
 					 unsigned int flags)
 {
-	(void) flags;
+	/* NULL goes to the kernel, which answers -EINVAL */
+	if (reg)
+		reg->flags |= (__u16) flags;
 	return uk__register(ring, IORING_REGISTER_PBUF_RING, reg, 1);
 }
 

@@ -152,9 +152,13 @@ struct wait_args {
 /*
  * The wait loop behind every blocking call: look at the CQ; if it does not
  * hold enough, enter the kernel (submitting what is pending) and look again.
- * Returns 0 or a non-negative submit count with *cqe_ptr set, or -errno
- * (-EAGAIN: nothing to wait for and nothing ready; -ETIME: the timeout
- * expired before a CQE arrived).
+ * Returns, as liburing does: the number of SQEs the first io_uring_enter()
+ * submitted (0 if none) with *cqe_ptr set or NULL; -ETIME when a timed wait
+ * submitted nothing and no CQE arrived; -EAGAIN when there was nothing to
+ * wait for and nothing ready; another -errno when the kernel failed before
+ * anything was submitted. A timed wait that submitted SQEs and then timed
+ * out returns the count with *cqe_ptr NULL: the caller learns both that the
+ * SQEs are in flight and that no CQE came.
  */
 static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		      struct wait_args *w)
@@ -194,7 +198,7 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 			break;
 		if (entered && w->has_ts) {
 			/* The kernel already waited the whole timeout. */
-			if (!cqe)
+			if (!cqe && !result)
 				result = -ETIME;
 			break;
 		}
@@ -204,7 +208,9 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		if (ret < 0) {
 			if (ret == -ETIME && cqe)
 				break;	/* timed out, but a CQE is ready */
-			result = ret;
+			/* a submit count already earned is not overwritten */
+			if (!result)
+				result = ret;
 			break;
 		}
 		w->submit -= (unsigned) ret;
@@ -382,42 +388,60 @@ UK_EXPORT int io_uring_submit_and_wait_reg(struct io_uring *ring,
 	return get_cqe(ring, cqe_ptr, &w);
 }
 
+/*
+ * Up to count ready CQEs into cqes[], without consuming them; the caller
+ * hands them back with io_uring_cq_advance() of their summed
+ * io_uring_cqe_nr(). On a CQE_MIXED ring a padding CQE (IORING_CQE_F_SKIP,
+ * posted where a 32-byte CQE would have wrapped) at the head is consumed
+ * here, and one after real CQEs ends the batch, so that sum always lands
+ * exactly after the CQEs returned.
+ */
 UK_EXPORT unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 					   struct io_uring_cqe **cqes,
 					   unsigned count)
 {
 	const unsigned shift = io_uring_cqe_shift(ring);
 	const unsigned mask = ring->cq.ring_mask;
+	const bool mixed = ring->flags & IORING_SETUP_CQE_MIXED;
 	bool flushed = false;
-	unsigned ready;
 
+	if (!count)
+		return 0;
 	for (;;) {
-		ready = io_uring_cq_ready(ring);
-		if (ready)
-			break;
-		/* Nothing visible: if the kernel holds completions back
-		 * (overflow, pending task work), let it post them once. */
-		if (flushed || !cq_needs_flush(ring))
-			return 0;
-		io_uring_get_events(ring);
-		flushed = true;
-	}
-
-	{
 		unsigned head = *ring->cq.khead;
-		unsigned last = head + ready;
+		unsigned tail = io_uring_smp_load_acquire(ring->cq.ktail);
+		struct io_uring_cqe *cqe;
 		unsigned n = 0;
 
-		const bool mixed = ring->flags & IORING_SETUP_CQE_MIXED;
-
-		while (n < count && (int) (last - head) > 0) {
-			struct io_uring_cqe *cqe =
-				&ring->cq.cqes[(head & mask) << shift];
-
-			head += __io_uring_cqe_slots(ring, cqe);
-			if (mixed && (cqe->flags & IORING_CQE_F_SKIP))
-				continue;
+		if (head == tail) {
+			/* Nothing visible: if the kernel holds completions
+			 * back (overflow, pending task work), let it post
+			 * them once. */
+			if (flushed || !cq_needs_flush(ring))
+				return 0;
+			io_uring_get_events(ring);
+			flushed = true;
+			continue;
+		}
+		if (!mixed) {
+			n = tail - head < count ? tail - head : count;
+			for (unsigned i = 0; i < n; i++)
+				cqes[i] = &ring->cq.cqes[((head + i) & mask) <<
+							 shift];
+			return n;
+		}
+		cqe = &ring->cq.cqes[head & mask];
+		if (cqe->flags & IORING_CQE_F_SKIP) {
+			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
+			continue;
+		}
+		/* Signed: a 32-byte CQE may step head past a tail read early. */
+		while (n < count && (int) (tail - head) > 0) {
+			cqe = &ring->cq.cqes[head & mask];
+			if (cqe->flags & IORING_CQE_F_SKIP)
+				break;
 			cqes[n++] = cqe;
+			head += io_uring_cqe_nr(cqe);
 		}
 		return n;
 	}

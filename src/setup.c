@@ -264,6 +264,14 @@ static int queue_init(unsigned entries, struct io_uring *ring,
 	ring_reset(ring);
 	if (!p)
 		return -EINVAL;
+	/*
+	 * IORING_SETUP_SQ_REWIND (7.0) changes what the SQ head and tail mean
+	 * (every submit takes SQEs from index 0). get_sqe and the submit path
+	 * here do not implement that yet, so refuse the flag the way a kernel
+	 * without it does, rather than run a ring they would corrupt.
+	 */
+	if (p->flags & IORING_SETUP_SQ_REWIND)
+		return -EINVAL;
 
 	if (p->flags & IORING_SETUP_NO_MMAP) {
 		ret = uk__ring_layout(entries, p, &lay);

@@ -5,16 +5,16 @@
  */
 #include "internal/ring.h"
 
-#define UK_REGISTER_ZCRX_CTRL	36
-
 UK_EXPORT int io_uring_register_ifq(struct io_uring *ring,
 				    struct io_uring_zcrx_ifq_reg *reg)
 {
 	return uk__register(ring, IORING_REGISTER_ZCRX_IFQ, reg, 1);
 }
 
+/* The kernel takes the control block with nr_args 0 (one struct, sized by
+ * its op). */
 UK_EXPORT int io_uring_register_zcrx_ctrl(struct io_uring *ring,
 					  struct zcrx_ctrl *ctrl)
 {
-	return uk__register(ring, UK_REGISTER_ZCRX_CTRL, ctrl, 0);
+	return uk__register(ring, IORING_REGISTER_ZCRX_CTRL, ctrl, 0);
 }

@@ -28,6 +28,9 @@ static const char *const ffi_archive_extra[] = {
 	"io_uring_initialize_sqe",
 	"io_uring_sqe_shift",
 	"io_uring_sqe_shift_from_flags",
+	/* liburing 2.16's ring-state helpers: inline, no ffi export */
+	"io_uring_load_sq_head",
+	"io_uring_skip_cqe",
 	NULL,
 };
 

@@ -115,6 +115,28 @@ static void check_helpers(void)
 	data64(SQE(p.ext), 0x1122334455667788ULL);
 	flags(SQE(p.ext), IOSQE_IO_LINK | IOSQE_ASYNC);
 	same(&p, "io_uring_sqe_set_data64/flags");
+
+	/* the two post-6.18 command helpers (liburing 2.13 and 2.16 nodes) */
+	{
+		void (*gsn)(struct io_uring_sqe *, int, struct sockaddr *,
+			    socklen_t *, int) =
+			sym("io_uring_prep_cmd_getsockname");
+		void (*zra)(struct io_uring_sqe *, int) =
+			sym("io_uring_prep_cmd_zone_reset_all");
+		socklen_t len = 16;
+
+		garbage(&p);
+		io_uring_prep_cmd_getsockname(SQE(p.inl), 4,
+					      (struct sockaddr *) 0x3000,
+					      &len, 1);
+		gsn(SQE(p.ext), 4, (struct sockaddr *) 0x3000, &len, 1);
+		same(&p, "io_uring_prep_cmd_getsockname");
+
+		garbage(&p);
+		io_uring_prep_cmd_zone_reset_all(SQE(p.inl), 8);
+		zra(SQE(p.ext), 8);
+		same(&p, "io_uring_prep_cmd_zone_reset_all");
+	}
 }
 
 /* Drive a real ring through the ffi library alone: setup, NOPs, reaping. */

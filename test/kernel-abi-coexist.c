@@ -89,6 +89,19 @@ static void check_values(void)
 	CHECK(IORING_RECVSEND_BUNDLE == (1U << 4));
 	CHECK(offsetof(struct io_uring_reg_wait, sigmask) == 24);
 	CHECK(offsetof(struct io_uring_clock_register, clockid) == 0);
+	/* 6.19 / 7.0 names, and the sub-headers (query, BPF filters) */
+	CHECK(IORING_SETUP_SQ_REWIND == (1U << 20));
+	CHECK(IORING_TIMEOUT_IMMEDIATE_ARG == (1U << 7));
+	CHECK(IORING_REGISTER_ZCRX_CTRL == 36);
+	CHECK(IORING_REGISTER_BPF_FILTER == 37);
+	CHECK(SOCKET_URING_OP_GETSOCKNAME == 5);
+	CHECK(ZCRX_REG_NODEV == 2 && ZCRX_CTRL_EXPORT == 1);
+	CHECK(sizeof(struct zcrx_ctrl) == 72);
+	CHECK(sizeof(struct io_uring_task_restriction) == 16);
+	CHECK(IO_URING_QUERY_SCQ == 2);
+	CHECK(sizeof(struct io_uring_query_zcrx) == 40);
+	CHECK(sizeof(struct io_uring_bpf) == 72);
+	CHECK(IO_URING_BPF_FILTER_SZ_STRICT == 2);
 }
 
 /* Use the supplied names against the running kernel. */

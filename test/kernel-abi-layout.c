@@ -216,7 +216,8 @@ OFF(io_uring_buf_reg, ring_addr, 0);
 OFF(io_uring_buf_reg, ring_entries, 8);
 OFF(io_uring_buf_reg, bgid, 12);
 OFF(io_uring_buf_reg, flags, 14);
-OFF(io_uring_buf_reg, resv, 16);
+OFF(io_uring_buf_reg, min_left, 16);	/* 7.0: the first 4 bytes of resv */
+OFF(io_uring_buf_reg, resv, 20);
 SIZE(io_uring_buf_status, 40);
 OFF(io_uring_buf_status, head, 4);
 
@@ -350,7 +351,8 @@ VAL(IORING_UNREGISTER_NAPI, 28);	VAL(IORING_REGISTER_CLOCK, 29);
 VAL(IORING_REGISTER_CLONE_BUFFERS, 30);	VAL(IORING_REGISTER_SEND_MSG_RING, 31);
 VAL(IORING_REGISTER_ZCRX_IFQ, 32);	VAL(IORING_REGISTER_RESIZE_RINGS, 33);
 VAL(IORING_REGISTER_MEM_REGION, 34);	VAL(IORING_REGISTER_QUERY, 35);
-VAL(IORING_REGISTER_LAST, 36);
+VAL(IORING_REGISTER_ZCRX_CTRL, 36);	VAL(IORING_REGISTER_BPF_FILTER, 37);
+VAL(IORING_REGISTER_LAST, 38);
 VAL(IORING_REGISTER_USE_REGISTERED_RING, 0x80000000U);
 
 VAL(IOSQE_FIXED_FILE, 1);		VAL(IOSQE_IO_DRAIN, 2);

@@ -106,6 +106,31 @@ int main(void)
 	ASSERT_EQ(io_uring_submit_and_wait_reg(&ring, &cqe, 1, 1), -ETIME);
 	ASSERT_LT(t_now_ms() - t0, 50);
 
+	/*
+	 * Submitted, then timed out: the submit count and no CQE, as
+	 * io_uring_submit_and_wait_timeout() returns it (liburing's rule;
+	 * -ETIME is for a call with nothing to submit).
+	 */
+	{
+		int p2[2];
+		char c;
+		struct io_uring_sqe *sqe;
+
+		ASSERT_EQ(pipe(p2), 0);
+		sqe = t_get_sqe(&ring);
+		io_uring_prep_read(sqe, p2[0], &c, 1, 0);
+		io_uring_sqe_set_data64(sqe, 0xdef);
+		cqe = (void *) 1;
+		ASSERT_EQ(io_uring_submit_and_wait_reg(&ring, &cqe, 1, 1), 1);
+		ASSERT_NULL(cqe);
+		close(p2[1]);	/* EOF completes the read */
+		cqe = t_wait_cqe(&ring);
+		ASSERT_EQ(cqe->user_data, 0xdef);
+		ASSERT_EQ(cqe->res, 0);
+		io_uring_cqe_seen(&ring, cqe);
+		close(p2[0]);
+	}
+
 	/* The entry is read at each wait: change it in place to 200 ms. */
 	rw[0].ts.tv_nsec = 200000000;
 	t0 = t_now_ms();

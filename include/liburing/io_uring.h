@@ -5,10 +5,13 @@
  * This describes the structures and constants that userspace shares with
  * the kernel's io_uring (io_uring_setup(2), io_uring_enter(2),
  * io_uring_register(2) and the mmap'ed rings).  Names, values and layouts are
- * dictated by the kernel; they follow Linux 6.18, plus the three names
- * marked "6.19" below (SQE_MIXED, NOP128, URING_CMD128) that current
- * liburing already exposes.  "(x.y)" in a comment is the kernel release that
- * introduced an item, so callers know what an older kernel will reject.
+ * dictated by the kernel; they follow the UAPI of Linux 6.19 and 7.0 as
+ * liburing's development branch (after 2.15) ships it.  "(x.y)" in a
+ * comment is the kernel release that introduced an item, so callers know
+ * what an older kernel will reject.  Two sub-headers sit beside this one,
+ * as in liburing: io_uring/query.h (IORING_REGISTER_QUERY) and
+ * io_uring/bpf_filter.h (IORING_REGISTER_BPF_FILTER); both are included at
+ * the end of this file.
  *
  * ---------------------------------------------------------------------------
  * Living next to the system's <linux/io_uring.h>
@@ -230,6 +233,13 @@ enum io_uring_sqe_flags_bit {
 #define IORING_SETUP_HYBRID_IOPOLL	(1U << 17)	/* sleep, then poll (6.13) */
 #define IORING_SETUP_CQE_MIXED		(1U << 18)	/* 16- and 32-byte CQEs mixed (6.18) */
 #define IORING_SETUP_SQE_MIXED		(1U << 19)	/* 64/128-byte SQEs mixed (6.19) */
+/*
+ * (7.0) The kernel ignores the SQ head and tail and always takes SQEs from
+ * index 0: each io_uring_enter() submits the first to_submit entries. Not
+ * with SQPOLL; liburing's own tests pair it with NO_SQARRAY. uringkit's
+ * setup refuses it for now (-EINVAL): its SQ paths do not rewind.
+ */
+#define IORING_SETUP_SQ_REWIND		(1U << 20)
 
 /* ======================================================================
  * Opcodes.  The numbering is ABI: append only.
@@ -325,6 +335,12 @@ enum io_uring_op {
 #define IORING_LINK_TIMEOUT_UPDATE	(1U << 4)
 #define IORING_TIMEOUT_ETIME_SUCCESS	(1U << 5)	/* expiry is not an error */
 #define IORING_TIMEOUT_MULTISHOT	(1U << 6)	/* re-arm after firing (6.4) */
+/*
+ * addr (addr2 for an update) holds a relative time in ns rather than a
+ * pointer to a timespec; refused with TIMEOUT_ABS. After 6.18 (the exact
+ * release was not found; 6.18 itself rejects the flag with -EINVAL).
+ */
+#define IORING_TIMEOUT_IMMEDIATE_ARG	(1U << 7)
 #define IORING_TIMEOUT_CLOCK_MASK	(IORING_TIMEOUT_BOOTTIME | \
 					 IORING_TIMEOUT_REALTIME)
 #define IORING_TIMEOUT_UPDATE_MASK	(IORING_TIMEOUT_UPDATE | \
@@ -539,6 +555,8 @@ enum io_uring_register_op {
 	IORING_REGISTER_RESIZE_RINGS		= 33,	/* (6.13) */
 	IORING_REGISTER_MEM_REGION		= 34,	/* (6.13) */
 	IORING_REGISTER_QUERY			= 35,	/* (6.18) */
+	IORING_REGISTER_ZCRX_CTRL		= 36,	/* zcrx control, struct zcrx_ctrl (6.19) */
+	IORING_REGISTER_BPF_FILTER		= 37,	/* io_uring/bpf_filter.h (7.0) */
 
 	IORING_REGISTER_LAST,			/* count, not an opcode */
 
@@ -654,6 +672,18 @@ enum io_uring_register_restriction_op {
 	IORING_RESTRICTION_LAST
 };
 
+/*
+ * Restrictions for every ring a task (and its children) creates from now
+ * on (7.0): registered with no ring, io_uring_register(-1,
+ * IORING_REGISTER_RESTRICTIONS, arg, 1).  nr_res entries follow the header.
+ */
+struct io_uring_task_restriction {
+	__u16	flags;
+	__u16	nr_res;
+	__u32	resv[3];
+	struct io_uring_restriction restrictions[];
+};
+
 /* ---- IORING_REGISTER_CLOCK (6.12) ---- */
 struct io_uring_clock_register {
 	__u32	clockid;	/* CLOCK_MONOTONIC or CLOCK_BOOTTIME */
@@ -699,7 +729,11 @@ struct io_uring_buf_ring {
 	};
 };
 
-/* io_uring_buf_reg.flags */
+/*
+ * io_uring_buf_reg.flags. min_left (carved from the old resv[0], a 2026
+ * change that stable kernels such as 6.18.y carry; older ones refuse a
+ * non-zero value) only matters with IOU_PBUF_RING_INC.
+ */
 enum io_uring_register_pbuf_ring_flags {
 	IOU_PBUF_RING_MMAP	= 1,	/* kernel allocates; mmap at OFF_PBUF_RING */
 	IOU_PBUF_RING_INC	= 2,	/* buffers consumed incrementally (6.12) */
@@ -711,7 +745,8 @@ struct io_uring_buf_reg {
 	__u32	ring_entries;
 	__u16	bgid;
 	__u16	flags;
-	__u64	resv[3];
+	__u32	min_left;	/* INC rings: retire a buffer with less left; 0: old rule */
+	__u32	resv[5];
 };
 
 /* IORING_REGISTER_PBUF_STATUS argument (6.8) */
@@ -806,6 +841,7 @@ enum io_uring_socket_op {
 	SOCKET_URING_OP_GETSOCKOPT,
 	SOCKET_URING_OP_SETSOCKOPT,
 	SOCKET_URING_OP_TX_TIMESTAMP,		/* (6.16) */
+	SOCKET_URING_OP_GETSOCKNAME,		/* 5: and getpeername (6.19) */
 };
 
 /* TX timestamps (6.16): the type is reported in cqe->flags */
@@ -860,20 +896,73 @@ struct io_uring_zcrx_area_reg {
 	__u64	__resv2[2];
 };
 
+/* io_uring_zcrx_ifq_reg.flags */
+enum zcrx_reg_flags {
+	ZCRX_REG_IMPORT		= 1,	/* take over an exported zcrx (6.19) */
+	/*
+	 * (6.19) No network device: data is copied into the area, and the
+	 * refill queue may have to be flushed (ZCRX_CTRL_FLUSH_RQ).
+	 */
+	ZCRX_REG_NODEV		= 2,
+};
+
+/* io_uring_query_zcrx.features */
+enum zcrx_features {
+	/* rx_buf_len of io_uring_zcrx_ifq_reg is honoured (7.0) */
+	ZCRX_FEATURE_RX_PAGE_SIZE	= 1 << 0,
+};
+
 /* IORING_REGISTER_ZCRX_IFQ argument */
 struct io_uring_zcrx_ifq_reg {
 	__u32	if_idx;
 	__u32	if_rxq;
 	__u32	rq_entries;
-	__u32	flags;
+	__u32	flags;		/* ZCRX_REG_* */
 
 	__u64	area_ptr;	/* user pointer to io_uring_zcrx_area_reg */
 	__u64	region_ptr;	/* user pointer to io_uring_region_desc */
 
 	struct io_uring_zcrx_offsets offsets;
 	__u32	zcrx_id;	/* out: use in sqe->zcrx_ifq_idx */
-	__u32	__resv2;
+	__u32	rx_buf_len;	/* wanted buffer size, 0: page size (7.0) */
 	__u64	__resv[3];
+};
+
+/*
+ * Kernels after 7.0 move the zcrx definitions into <linux/io_uring/zcrx.h>
+ * (guard LINUX_IO_ZCRX_H); liburing keeps them here. Claim that guard so a
+ * later include of the kernel's file cannot define them a second time.
+ */
+#ifndef LINUX_IO_ZCRX_H
+#define LINUX_IO_ZCRX_H 1
+#endif
+
+/* IORING_REGISTER_ZCRX_CTRL (6.19): zcrx_ctrl.op */
+enum zcrx_ctrl_op {
+	ZCRX_CTRL_FLUSH_RQ,	/* consume the refill queue now */
+	ZCRX_CTRL_EXPORT,	/* get an fd another ring can import */
+
+	__ZCRX_CTRL_LAST,
+};
+
+struct zcrx_ctrl_flush_rq {
+	__u64	__resv[6];
+};
+
+struct zcrx_ctrl_export {
+	__u32	zcrx_fd;	/* out */
+	__u32	__resv1[11];
+};
+
+/* IORING_REGISTER_ZCRX_CTRL argument (nr_args 0) */
+struct zcrx_ctrl {
+	__u32	zcrx_id;
+	__u32	op;		/* enum zcrx_ctrl_op */
+	__u64	__resv[2];
+	union {
+		struct zcrx_ctrl_export		zc_export;
+		struct zcrx_ctrl_flush_rq	zc_flush;
+	};
 };
 
 #ifdef __cplusplus
@@ -1029,8 +1118,41 @@ struct io_uring_zcrx_ifq_reg {
 	__u64	region_ptr;
 	struct io_uring_zcrx_offsets offsets;
 	__u32	zcrx_id;
-	__u32	__resv2;
+	__u32	rx_buf_len;
 	__u64	__resv[3];
+};
+#endif
+
+/*
+ * 6.19 and 7.0 structs, keyed to the 6.14 constant like the zcrx structs
+ * above: a system header from 6.14 to 6.18 lacks them and we cannot tell,
+ * so there they are missing (include this header first to have them).
+ */
+#ifndef IORING_FEAT_RW_ATTR			/* 6.14 <= 6.19 */
+struct zcrx_ctrl_flush_rq {
+	__u64	__resv[6];
+};
+
+struct zcrx_ctrl_export {
+	__u32	zcrx_fd;
+	__u32	__resv1[11];
+};
+
+struct zcrx_ctrl {
+	__u32	zcrx_id;
+	__u32	op;
+	__u64	__resv[2];
+	union {
+		struct zcrx_ctrl_export		zc_export;
+		struct zcrx_ctrl_flush_rq	zc_flush;
+	};
+};
+
+struct io_uring_task_restriction {
+	__u16	flags;
+	__u16	nr_res;
+	__u32	resv[3];
+	struct io_uring_restriction restrictions[];
 };
 #endif
 
@@ -1128,6 +1250,12 @@ struct io_timespec {
 #ifndef IORING_REGISTER_QUERY
 #define IORING_REGISTER_QUERY		35
 #endif
+#ifndef IORING_REGISTER_ZCRX_CTRL
+#define IORING_REGISTER_ZCRX_CTRL	36
+#endif
+#ifndef IORING_REGISTER_BPF_FILTER
+#define IORING_REGISTER_BPF_FILTER	37
+#endif
 #ifndef IORING_REGISTER_USE_REGISTERED_RING
 #define IORING_REGISTER_USE_REGISTERED_RING (1U << 31)
 #endif
@@ -1187,8 +1315,26 @@ struct io_timespec {
 #ifndef SOCKET_URING_OP_TX_TIMESTAMP
 #define SOCKET_URING_OP_TX_TIMESTAMP	4
 #endif
+#ifndef SOCKET_URING_OP_GETSOCKNAME
+#define SOCKET_URING_OP_GETSOCKNAME	5
+#endif
 #ifndef IORING_ZCRX_AREA_DMABUF
 #define IORING_ZCRX_AREA_DMABUF		1
+#endif
+#ifndef ZCRX_REG_IMPORT
+#define ZCRX_REG_IMPORT			1
+#endif
+#ifndef ZCRX_REG_NODEV
+#define ZCRX_REG_NODEV			2
+#endif
+#ifndef ZCRX_FEATURE_RX_PAGE_SIZE
+#define ZCRX_FEATURE_RX_PAGE_SIZE	(1 << 0)
+#endif
+#ifndef ZCRX_CTRL_FLUSH_RQ
+#define ZCRX_CTRL_FLUSH_RQ		0
+#endif
+#ifndef ZCRX_CTRL_EXPORT
+#define ZCRX_CTRL_EXPORT		1
 #endif
 
 /* #define constants newer than 6.1 */
@@ -1210,6 +1356,9 @@ struct io_timespec {
 #ifndef IORING_SETUP_SQE_MIXED
 #define IORING_SETUP_SQE_MIXED		(1U << 19)
 #endif
+#ifndef IORING_SETUP_SQ_REWIND
+#define IORING_SETUP_SQ_REWIND		(1U << 20)
+#endif
 #ifndef IORING_RW_ATTR_FLAG_PI
 #define IORING_RW_ATTR_FLAG_PI		(1U << 0)
 #endif
@@ -1228,6 +1377,9 @@ struct io_timespec {
 #endif
 #ifndef IORING_TIMEOUT_MULTISHOT
 #define IORING_TIMEOUT_MULTISHOT	(1U << 6)
+#endif
+#ifndef IORING_TIMEOUT_IMMEDIATE_ARG
+#define IORING_TIMEOUT_IMMEDIATE_ARG	(1U << 7)
 #endif
 #ifndef IORING_POLL_ADD_LEVEL
 #define IORING_POLL_ADD_LEVEL		(1U << 3)
@@ -1369,49 +1521,9 @@ struct io_timespec {
 
 #endif /* compat block */
 
-/* ======================================================================
- * IORING_REGISTER_QUERY (6.18).  The kernel ships these in
- * <linux/io_uring/query.h>; we carry them under that header's guard so
- * including it as well is harmless.
- * ====================================================================== */
-#ifndef LINUX_IO_URING_QUERY_H
-#define LINUX_IO_URING_QUERY_H
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* One entry in a chain of queries */
-struct io_uring_query_hdr {
-	__u64	next_entry;	/* user pointer to the next hdr, or 0 */
-	__u64	query_data;	/* user pointer to the result struct */
-	__u32	query_op;	/* IO_URING_QUERY_* */
-	__u32	size;		/* in: buffer size; out: bytes written */
-	__s32	result;		/* out: 0 or -errno */
-	__u32	__resv[3];
-};
-
-enum {
-	IO_URING_QUERY_OPCODES		= 0,
-
-	__IO_URING_QUERY_MAX,
-};
-
-/* Result of IO_URING_QUERY_OPCODES; works without a ring (fd -1) */
-struct io_uring_query_opcode {
-	__u32	nr_request_opcodes;	/* IORING_OP_LAST of the kernel */
-	__u32	nr_register_opcodes;	/* IORING_REGISTER_LAST of the kernel */
-	__u64	feature_flags;		/* IORING_FEAT_* it reports */
-	__u64	ring_setup_flags;	/* IORING_SETUP_* it accepts */
-	__u64	enter_flags;		/* IORING_ENTER_* it accepts */
-	__u64	sqe_flags;		/* IOSQE_* it accepts */
-	__u32	nr_query_opcodes;	/* IO_URING_QUERY_* it answers */
-	__u32	__pad;
-};
-
-#ifdef __cplusplus
-}
-#endif
-
-#endif /* LINUX_IO_URING_QUERY_H */
-
+/*
+ * The sub-headers, in either case above: liburing programs see the query
+ * and BPF filter interfaces through <liburing.h> alone.
+ */
+#include "io_uring/query.h"
+#include "io_uring/bpf_filter.h"

@@ -54,6 +54,10 @@
 #include <linux/ioctl.h>
 #define BLOCK_URING_CMD_DISCARD			_IO(0x12, 0)
 #endif
+#ifndef BLOCK_URING_CMD_ZONE_RESET_ALL
+#include <linux/ioctl.h>
+#define BLOCK_URING_CMD_ZONE_RESET_ALL		_IO(0x12, 1)
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -382,6 +386,20 @@ IOURINGINLINE void io_uring_prep_cmd_discard(struct io_uring_sqe *sqe, int fd,
 	io_uring_prep_uring_cmd(sqe, (int) BLOCK_URING_CMD_DISCARD, fd);
 	sqe->addr = offset;
 	sqe->addr3 = nbytes;
+}
+
+/*
+ * Reset every sequential-write-required zone of zoned block device fd
+ * (the block layer's BLOCK_URING_CMD_ZONE_RESET_ALL, liburing 2.16; a
+ * kernel newer than 7.0). The command carries no argument. Like discard,
+ * it does not order itself against other I/O to the device, and the page
+ * cache is only invalidated as a best effort.
+ */
+IOURINGINLINE void io_uring_prep_cmd_zone_reset_all(struct io_uring_sqe *sqe,
+						    int fd)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_uring_cmd(sqe, (int) BLOCK_URING_CMD_ZONE_RESET_ALL, fd);
 }
 
 #ifdef __cplusplus

@@ -535,9 +535,25 @@ IOURINGINLINE void io_uring_prep_cmd_sock(struct io_uring_sqe *sqe,
 }
 
 /*
- * io_uring_prep_cmd_getsockname() is not provided: its command,
- * SOCKET_URING_OP_GETSOCKNAME, is newer than Linux 6.18.
+ * getsockname(2), or getpeername(2) when peer is non-zero, as a socket
+ * command (SOCKET_URING_OP_GETSOCKNAME, Linux 6.19). The address goes to
+ * sockaddr; *sockaddr_len is the buffer size going in and the address
+ * length coming out. sockaddr_len travels in addr3 and peer in the 32-bit
+ * word at offset 44 (optlen); the CQE's res is 0 or -errno.
  */
+IOURINGINLINE void io_uring_prep_cmd_getsockname(struct io_uring_sqe *sqe,
+						 int fd,
+						 struct sockaddr *sockaddr,
+						 socklen_t *sockaddr_len,
+						 int peer)
+	LIBURING_NOEXCEPT
+{
+	io_uring_prep_uring_cmd(sqe, SOCKET_URING_OP_GETSOCKNAME, fd);
+	sqe->addr = (__u64) (uintptr_t) sockaddr;
+	sqe->addr3 = (__u64) (uintptr_t) sockaddr_len;
+	/* optlen, by its older name: a 6.1 UAPI header first lacks optlen */
+	sqe->file_index = (__u32) peer;
+}
 
 #ifdef __cplusplus
 }

@@ -151,18 +151,56 @@ IOURINGINLINE void io_uring_sqe_set_buf_group(struct io_uring_sqe *sqe,
 	sqe->buf_group = (__u16) bgid;
 }
 
+/* ---- liburing 2.16's ring-state helpers (parity block) ---- */
+
+/*
+ * The kernel's SQ head, read as the ring needs: with SQPOLL the kernel
+ * thread moves it concurrently, so acquire (the SQEs below it are no longer
+ * read by the kernel once we see it); without SQPOLL it only moves inside
+ * our own io_uring_enter(), so a plain load is enough.
+ */
+IOURINGINLINE unsigned io_uring_load_sq_head(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
+{
+	if (ring->flags & IORING_SETUP_SQPOLL)
+		return io_uring_smp_load_acquire(ring->sq.khead);
+	return *ring->sq.khead;
+}
+
+/*
+ * Is cqe, the CQE at the head of the CQ, one the application must never
+ * see? Two kinds are: a padding CQE of an IORING_SETUP_CQE_MIXED ring
+ * (IORING_CQE_F_SKIP; elsewhere the flag means nothing to the ring), and,
+ * on a kernel without IORING_FEAT_EXT_ARG, the CQE of the library's own
+ * timeout request (user_data LIBURING_UDATA_TIMEOUT). Such a CQE is
+ * consumed here. Returns true when it was, so the caller looks at the next
+ * head; false for a CQE to hand out (not consumed), and also when the
+ * internal timeout failed: then *err (0 on entry) gets its res.
+ */
+IOURINGINLINE bool io_uring_skip_cqe(struct io_uring *ring,
+				     struct io_uring_cqe *cqe, int *err)
+	LIBURING_NOEXCEPT
+{
+	if (!(cqe->flags & IORING_CQE_F_SKIP) ||
+	    !(ring->flags & IORING_SETUP_CQE_MIXED)) {
+		if (uring_likely(ring->features & IORING_FEAT_EXT_ARG))
+			return false;
+		if (cqe->user_data != LIBURING_UDATA_TIMEOUT)
+			return false;
+		if (cqe->res < 0)
+			*err = cqe->res;
+	}
+	io_uring_cq_advance(ring, __io_uring_cqe_slots(ring, cqe));
+	return !*err;
+}
+
+/* ---- end of the parity block ---- */
+
 /* SQEs handed out by io_uring_get_sqe() and not yet consumed by the kernel. */
 IOURINGINLINE unsigned io_uring_sq_ready(const struct io_uring *ring)
 	LIBURING_NOEXCEPT
 {
-	unsigned khead;
-
-	/* An SQPOLL thread moves the head concurrently. */
-	if (ring->flags & IORING_SETUP_SQPOLL)
-		khead = io_uring_smp_load_acquire(ring->sq.khead);
-	else
-		khead = *ring->sq.khead;
-	return ring->sq.sqe_tail - khead;
+	return ring->sq.sqe_tail - io_uring_load_sq_head(ring);
 }
 
 IOURINGINLINE unsigned io_uring_sq_space_left(const struct io_uring *ring)
@@ -248,20 +286,10 @@ IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 			break;
 		}
 		cqe = &ring->cq.cqes[(head & mask) << shift];
-		if (uring_unlikely((cqe->flags & IORING_CQE_F_SKIP) &&
-				   (ring->flags & IORING_SETUP_CQE_MIXED))) {
-			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
+		if (uring_unlikely(io_uring_skip_cqe(ring, cqe, &err)))
 			continue;
-		}
-		if (uring_unlikely(!(ring->features & IORING_FEAT_EXT_ARG) &&
-				   cqe->user_data == LIBURING_UDATA_TIMEOUT)) {
-			if (cqe->res < 0)
-				err = cqe->res;
-			io_uring_cq_advance(ring, 1);
-			if (!err)
-				continue;
-			cqe = NULL;
-		}
+		if (err)
+			cqe = NULL;	/* the failed internal timeout, consumed */
 		break;
 	}
 	*cqe_ptr = cqe;

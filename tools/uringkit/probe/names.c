@@ -71,6 +71,8 @@ const struct bit_name probe_reg_names[] = {
 	{ 33, "REGISTER_RESIZE_RINGS", KV(6, 13) },
 	{ 34, "REGISTER_MEM_REGION", KV(6, 13) },
 	{ 35, "REGISTER_QUERY", KV(6, 18) },
+	{ 36, "REGISTER_ZCRX_CTRL", KV(6, 19) },
+	{ 37, "REGISTER_BPF_FILTER", KV(7, 0) },
 };
 _Static_assert(sizeof(probe_reg_names) / sizeof(probe_reg_names[0]) == PROBE_NR_REG,
 	       "one row per io_uring_register() opcode");
