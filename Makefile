@@ -223,7 +223,7 @@ $(ABI_STATE): FORCE
 $(O)/test/abi-%: test/abi/%.c $(ABI_STATE)
 	@mkdir -p $(dir $@)
 	@if [ -f /usr/include/liburing.h ]; then \
-		echo "$(CC) [system liburing headers] -o $@ $<"; \
+		$(call msg,CC,$@ [system liburing headers]) \
 		$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(SAN_FLAGS) $(CFLAGS) \
 			-o $@ $< -luring -lpthread; \
 	else \
@@ -240,8 +240,10 @@ COMPAT_BINS := $(patsubst test/compat/%.c,$(O)/test/compat-%,$(COMPAT_SRCS))
 
 $(O)/test/compat-%: test/compat/%.c $(O)/$(SONAME) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CXX) -x c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only -Iinclude $<
-	$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LINK_URING)
+	@$(call msg,CXX,$<)
+	$(Q)$(CXX) -x c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only -Iinclude $<
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LINK_URING)
 
 tests: lib tool examples $(TEST_BINS) $(ABI_BINS) $(COMPAT_BINS)
 
