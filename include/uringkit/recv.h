@@ -14,7 +14,9 @@
  *     application's next io_uring_submit() (or earlier, by the library,
  *     only if the SQ is full);
  *   - with URINGKIT_RECV_REARM it is also queued again after any other end
- *     that is neither an error nor EOF.
+ *     that is neither an error nor EOF. Bundle receives always are: Linux
+ *     ends a bundle that emptied the ring with its data instead of a
+ *     later -ENOBUFS, so such an end is parked like -ENOBUFS.
  * The data waits in the socket while the receive is parked, and a new
  * request is queued only after the old one has posted its last CQE, so
  * nothing is lost or reordered.
@@ -71,7 +73,7 @@ struct uringkit_pieces {
 	struct uringkit_bufring *br;
 	unsigned int first_bid;
 	unsigned int first_off;		/* where the data starts in first_bid */
-	unsigned int slot;		/* ring counter of the first buffer */
+	unsigned int cur_bid;		/* buffer of the next piece */
 	unsigned int next;		/* pieces walked so far */
 	unsigned int walked;		/* bytes walked so far */
 };

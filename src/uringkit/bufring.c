@@ -143,6 +143,7 @@ UK_EXPORT struct uringkit_bufring *uringkit_bufring_create(
 	br->refs = br->inc_off + nr_bufs;
 	br->slot_bid = (uint16_t *) (br->refs + nr_bufs);
 	br->bid_slot = br->slot_bid + nr_bufs;
+	br->next_bid = br->bid_slot + nr_bufs;
 
 	memset(&reg, 0, sizeof(reg));
 	reg.ring_addr = (unsigned long) base;

@@ -34,6 +34,12 @@ struct uringkit_bufring {
 	 */
 	uint16_t *slot_bid;
 	uint16_t *bid_slot;
+	/*
+	 * The buffers of one bundle, chained from its first bid when it is
+	 * decoded: the slots are reused by later recycles, the chain is not
+	 * (a buffer is in one application-held bundle at a time).
+	 */
+	uint16_t *next_bid;
 	/* Incremental rings: bytes of each buffer the kernel already filled. */
 	uint32_t *inc_off;
 	/* Pieces of each buffer handed out and not yet given back. */
@@ -49,8 +55,8 @@ struct uringkit_bufring {
 	uint64_t app_held[];		/* nr_bufs bits */
 };
 
-/* Bytes of per-buffer bookkeeping after app_held (slot/bid/inc/refs). */
-#define UK_BUFRING_PER_BUF	(2 * sizeof(uint16_t) + 2 * sizeof(uint32_t))
+/* Bytes of per-buffer bookkeeping after app_held (the arrays above). */
+#define UK_BUFRING_PER_BUF	(3 * sizeof(uint16_t) + 2 * sizeof(uint32_t))
 
 static inline bool uk__bufring_app_holds(const struct uringkit_bufring *br,
 					 unsigned int bid)

@@ -58,7 +58,7 @@ UK_EXPORT int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 					  const struct io_uring_cqe *cqe,
 					  struct uringkit_pieces *p)
 {
-	unsigned int bid, len, nr, mask, k;
+	unsigned int bid, len, nr, mask, k, slot, prev = 0;
 
 	if (!br || !cqe || !p)
 		return -EINVAL;
@@ -79,7 +79,7 @@ UK_EXPORT int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 		if (!len || len > br->buf_size - br->inc_off[bid])
 			return 0;
 		p->br = br;
-		p->first_bid = bid;
+		p->first_bid = p->cur_bid = bid;
 		p->first_off = br->inc_off[bid];
 		p->len = len;
 		p->nr = 1;
@@ -97,21 +97,25 @@ UK_EXPORT int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 	/*
 	 * Every buffer went in whole (buf_size bytes), so a bundle of len
 	 * bytes filled ceil(len / buf_size) consecutive ring slots, the
-	 * first being where bid was put.
+	 * first being where bid was put. Chain them now: the slots are
+	 * rewritten by the next recycles.
 	 */
 	nr = len ? (unsigned int) (((uint64_t) len + br->buf_size - 1) /
 				   br->buf_size) : 1;
 	if (nr > br->nr_bufs)
 		return -EIO;
 	mask = br->nr_bufs - 1;
+	slot = br->bid_slot[bid];
 	p->br = br;
-	p->first_bid = bid;
-	p->slot = br->bid_slot[bid];
+	p->first_bid = p->cur_bid = bid;
 	p->len = len;
 	p->nr = nr;
 	for (k = 0; k < nr; k++) {
-		unsigned int b = k ? br->slot_bid[(p->slot + k) & mask] : bid;
+		unsigned int b = k ? br->slot_bid[(slot + k) & mask] : bid;
 
+		if (k)
+			br->next_bid[prev] = (uint16_t) b;
+		prev = b;
 		br->refs[b]++;
 		if (!uk__bufring_app_holds(br, b))
 			uk__bufring_set_app(br, b);
@@ -119,33 +123,26 @@ UK_EXPORT int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 	return (int) nr;
 }
 
-static inline unsigned int uk_piece_bid(const struct uringkit_pieces *p,
-					unsigned int k)
-{
-	const struct uringkit_bufring *br = p->br;
-
-	return k ? br->slot_bid[(p->slot + k) & (br->nr_bufs - 1)] :
-		   p->first_bid;
-}
-
 UK_EXPORT void *uringkit_pieces_next(struct uringkit_pieces *p,
 				     unsigned int *len)
 {
 	struct uringkit_bufring *br;
-	unsigned int k, off, n;
+	unsigned int bid, off, n;
 
 	if (!p || !p->br || p->next >= p->nr)
 		return NULL;
 	br = p->br;
-	k = p->next++;
-	off = k ? 0 : p->first_off;
+	bid = p->cur_bid;
+	off = p->next ? 0 : p->first_off;
 	n = p->len - p->walked;
 	if (n > br->buf_size - off)
 		n = br->buf_size - off;
 	p->walked += n;
+	if (++p->next < p->nr)
+		p->cur_bid = br->next_bid[bid];
 	if (len)
 		*len = n;
-	return br->bufs + (size_t) uk_piece_bid(p, k) * br->buf_size + off;
+	return br->bufs + (size_t) bid * br->buf_size + off;
 }
 
 UK_EXPORT void uringkit_pieces_rewind(struct uringkit_pieces *p)
@@ -153,13 +150,14 @@ UK_EXPORT void uringkit_pieces_rewind(struct uringkit_pieces *p)
 	if (p) {
 		p->next = 0;
 		p->walked = 0;
+		p->cur_bid = p->first_bid;
 	}
 }
 
 UK_EXPORT int uringkit_pieces_give_back(struct uringkit_pieces *p)
 {
 	struct uringkit_bufring *br;
-	unsigned int batch[64], n = 0, k;
+	unsigned int batch[64], n = 0, k, bid;
 	int back = 0, ret;
 
 	if (!p)
@@ -168,16 +166,19 @@ UK_EXPORT int uringkit_pieces_give_back(struct uringkit_pieces *p)
 	if (!br)
 		return p->nr ? -EALREADY : 0;
 	/* A copy of pieces already given back finds a count at zero. */
-	for (k = 0; k < p->nr; k++)
-		if (!br->refs[uk_piece_bid(p, k)])
+	for (k = 0, bid = p->first_bid; k < p->nr; k++) {
+		if (!br->refs[bid])
 			return -EALREADY;
-	p->br = NULL;
-	for (k = 0; k < p->nr; k++) {
-		unsigned int bid = uk_piece_bid(p, k);
+		bid = br->next_bid[bid];
+	}
+	for (k = 0, bid = p->first_bid; k < p->nr; k++) {
+		unsigned int b = bid;
 
-		if (--br->refs[bid] || !uk__bufring_app_holds(br, bid))
+		/* Read the link before the buffer can be chained anew. */
+		bid = br->next_bid[b];
+		if (--br->refs[b] || !uk__bufring_app_holds(br, b))
 			continue;
-		batch[n++] = bid;
+		batch[n++] = b;
 		if (n == sizeof(batch) / sizeof(batch[0])) {
 			ret = uringkit_bufring_recycle_n(br, batch, n);
 			back += ret > 0 ? ret : 0;
@@ -188,6 +189,7 @@ UK_EXPORT int uringkit_pieces_give_back(struct uringkit_pieces *p)
 		ret = uringkit_bufring_recycle_n(br, batch, n);
 		back += ret > 0 ? ret : 0;
 	}
+	p->br = NULL;
 	return back;
 }
 
@@ -457,7 +459,20 @@ UK_EXPORT int uringkit_recv_complete(struct uringkit_recv *rv,
 			uk_refill(br);
 		return 0;
 	}
-	if (res > 0 && (rv->flags & URINGKIT_RECV_REARM)) {
+	/*
+	 * Linux (6.10..6.18 at least) ends a bundle receive that emptied the
+	 * ring with its data and no F_MORE instead of a later -ENOBUFS: the
+	 * same dry end, parked the same way. Any other data end re-arms only
+	 * if asked.
+	 */
+	if (res > 0 && (rv->flags & URINGKIT_RECV_BUNDLE) &&
+	    !uringkit_bufring_available(br)) {
+		rv->stats.parks++;
+		uk_park(rv);
+		return 1;
+	}
+	if (res > 0 && (rv->flags & (URINGKIT_RECV_REARM |
+				     URINGKIT_RECV_BUNDLE))) {
 		rv->stats.rearms++;
 		if (uk_queue(rv))
 			uk_park(rv);
