@@ -134,7 +134,10 @@ struct uringkit_recv;
  * On failure returns NULL and sets *err (if not NULL):
  *   -EINVAL      NULL ring or br, br of another ring, fd < 0, unknown
  *                flags, MSG without msg or msg with MSG absent, BUNDLE
- *                together with MSG or with an incremental buffer ring;
+ *                together with MSG or with an incremental buffer ring,
+ *                an incremental ring with MSG or a socket that is not
+ *                SOCK_STREAM (the kernel would truncate a datagram to
+ *                the room left in a partly filled buffer);
  *   -EOPNOTSUPP  BUNDLE and the kernel lacks IORING_FEAT_RECVSEND_BUNDLE;
  *   -ENOMEM      no memory.
  */

@@ -24,6 +24,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include "internal/ring.h"
 #include "uringkit/bufring_priv.h"
 #include "uringkit/recv.h"
@@ -356,6 +357,17 @@ static void uk_detach(struct uringkit_bufring *br)
 	br->want_refill = false;
 }
 
+static bool uk_is_stream(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	/* The raw system call: the library never touches errno. */
+	return !uk__syscall6(__NR_getsockopt, fd, SOL_SOCKET, SO_TYPE,
+			     (long) &type, (long) &len, 0) &&
+	       type == SOCK_STREAM;
+}
+
 UK_EXPORT struct uringkit_recv *uringkit_recv_create(
 	struct io_uring *ring, struct uringkit_bufring *br, int fd,
 	unsigned int flags, const struct msghdr *msg, __u64 user_data,
@@ -370,6 +382,15 @@ UK_EXPORT struct uringkit_recv *uringkit_recv_create(
 		goto fail;
 	if ((flags & URINGKIT_RECV_BUNDLE) &&
 	    ((flags & URINGKIT_RECV_MSG) || (br->flags & URINGKIT_BUFRING_INC)))
+		goto fail;
+	/*
+	 * An incremental buffer gives a datagram only the room left in it:
+	 * the kernel truncates the datagram rather than take a fresh buffer.
+	 * Streams only, then.
+	 */
+	if ((br->flags & URINGKIT_BUFRING_INC) &&
+	    ((flags & URINGKIT_RECV_MSG) ||
+	     (!(flags & URINGKIT_RECV_FIXED_FILE) && !uk_is_stream(fd))))
 		goto fail;
 	ret = -EOPNOTSUPP;
 	if ((flags & URINGKIT_RECV_BUNDLE) &&
