@@ -178,8 +178,9 @@ struct uringkit_recv_event {
  * io_uring_cqe_seen() as usual). Returns 1 if *ev holds something for the
  * application (data, an end, or both), 0 if the library dealt with the
  * CQE itself (the receive was parked or re-armed, or the CQE belonged to
- * a receive whose buffer ring is gone), or -EINVAL if the receive is not
- * waiting for a CQE (never armed, or its end was already reported).
+ * a receive whose buffer ring is gone), or -EINVAL (nothing changed) if
+ * cqe carries another user_data or the receive is not waiting for a CQE
+ * (never armed, or its end was already reported).
  */
 int uringkit_recv_complete(struct uringkit_recv *rv,
 			   const struct io_uring_cqe *cqe,

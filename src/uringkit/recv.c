@@ -453,8 +453,9 @@ UK_EXPORT int uringkit_recv_complete(struct uringkit_recv *rv,
 
 	if (!rv || !cqe || !ev)
 		return -EINVAL;
-	if (rv->state != UK_RECV_ARMED && rv->state != UK_RECV_STOPPING &&
-	    rv->state != UK_RECV_STOPPING_NOP)
+	if (cqe->user_data != rv->user_data ||
+	    (rv->state != UK_RECV_ARMED && rv->state != UK_RECV_STOPPING &&
+	     rv->state != UK_RECV_STOPPING_NOP))
 		return -EINVAL;
 	memset(ev, 0, sizeof(*ev));
 	rv->stats.completions++;
