@@ -57,9 +57,10 @@ struct uringkit_bufring;
  * consumption (IOU_PBUF_RING_INC, Linux 6.12; older kernels answer
  * -EINVAL): a buffer is filled by several completions, the last one
  * without IORING_CQE_F_BUF_MORE. Decode its CQEs with
- * uringkit_bufring_cqe_pieces().
+ * uringkit_bufring_cqe_pieces(). It is the kernel's value; the kernel's
+ * other flag, IOU_PBUF_RING_MMAP, is refused (the ring owns its memory).
  */
-#define URINGKIT_BUFRING_INC		(1U << 0)
+#define URINGKIT_BUFRING_INC		IOU_PBUF_RING_INC
 
 /*
  * Create buffer group bgid (0..65535) on ring with nr_bufs buffers (a
