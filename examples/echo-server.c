@@ -167,7 +167,9 @@ static void close_if_done(struct server *s, unsigned int idx)
 
 static void on_accept(struct server *s, int res, unsigned int flags)
 {
-	unsigned int rflags = s->bundles ? URINGKIT_RECV_BUNDLE : 0;
+	/* REARM: go on after the kernel ends a receive on a full CQ. */
+	unsigned int rflags = URINGKIT_RECV_REARM |
+			      (s->bundles ? URINGKIT_RECV_BUNDLE : 0);
 	unsigned int idx;
 	struct conn *c;
 
