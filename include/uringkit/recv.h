@@ -45,6 +45,9 @@
  *
  * Not thread-safe, like the buffer ring: use a ring, its buffer rings and
  * their receives from one thread. No call allocates except create.
+ * uringkit_recv_stop(), uringkit_bufring_free() and a recycle that finds
+ * the SQ full call io_uring_submit(): do not call them between
+ * io_uring_get_sqe() and the end of that SQE's preparation.
  * Errors are negative errno values; a call that fails changes nothing.
  */
 #ifndef URINGKIT_RECV_H
