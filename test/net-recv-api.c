@@ -3,7 +3,8 @@
  * <uringkit/recv.h> against bad input: every misuse gets its negative
  * errno and changes nothing; decoding pieces from hand-made CQEs (no
  * buffer, a bid out of range, a length no bundle can have); pieces given
- * back twice.
+ * back twice. And the re-arm itself: nothing is queued while a receive
+ * is parked, and the recycle that gives a buffer back queues its SQE.
  */
 #include <unistd.h>
 #include "net.h"
@@ -21,6 +22,100 @@ static void cqe_of(int res, unsigned int flags, unsigned int bid, __u64 ud)
 	c.user_data = ud;
 	c.res = res;
 	c.flags = flags | (bid << IORING_CQE_BUFFER_SHIFT);
+}
+
+/*
+ * The re-arm is driven by the recycle itself: while parked nothing is
+ * queued (no polling); the call that gives a buffer back queues exactly
+ * one SQE before it returns, through either give-back path.
+ */
+static void rearm_on_recycle(void)
+{
+	unsigned char data[3 * NR * SZ];
+	struct uringkit_pieces held[NR];
+	struct uringkit_recv_event ev;
+	struct uringkit_recv_stats st;
+	struct uringkit_bufring *br;
+	struct uringkit_recv *rv;
+	struct io_uring_cqe *cq;
+	struct io_uring ring;
+	unsigned int n = 0, bid;
+	int fds[2], err;
+
+	t_ring_init(&ring, 8, NULL);
+	br = uringkit_bufring_create(&ring, 0, NR, SZ, 0, &err);
+	ASSERT_NOT_NULL(br);
+	t_tcp_pair(fds);
+	rv = uringkit_recv_create(&ring, br, fds[1], 0, NULL, 5, &err);
+	ASSERT_NOT_NULL(rv);
+	ASSERT_EQ(uringkit_recv_arm(rv), 0);
+	t_fill(data, sizeof(data), 9);
+	ASSERT_EQ(write(fds[0], data, sizeof(data)), (ssize_t) sizeof(data));
+	ASSERT_EQ(io_uring_submit(&ring), 1);
+	/* NR completions with data, then the dry end (handled inside). */
+	while (n < NR) {
+		cq = t_wait_cqe_within(&ring, 2000);
+		ASSERT_EQ(uringkit_recv_complete(rv, cq, &ev), 1);
+		held[n++] = ev.pieces;
+		io_uring_cqe_seen(&ring, cq);
+	}
+	cq = t_wait_cqe_within(&ring, 2000);
+	ASSERT_EQ(cq->res, -ENOBUFS);
+	ASSERT_EQ(uringkit_recv_complete(rv, cq, &ev), 0);
+	io_uring_cqe_seen(&ring, cq);
+	uringkit_recv_get_stats(rv, &st);
+	ASSERT_EQ(st.parks, 1ul);
+	ASSERT_EQ(st.rearms, 0ul);
+	/* Parked: nothing queued, nothing comes. */
+	ASSERT_EQ(io_uring_sq_ready(&ring), 0u);
+	t_assert_idle(&ring);
+
+	/* uringkit_bufring_recycle() of one buffer queues the SQE. */
+	bid = held[0].first_bid;
+	ASSERT_EQ(uringkit_bufring_recycle(br, bid), 0);
+	ASSERT_EQ(io_uring_sq_ready(&ring), 1u);
+	/* Recycled outright, its pieces are stale: refused, nothing changes. */
+	ASSERT_EQ(uringkit_pieces_give_back(&held[0]), -EALREADY);
+	ASSERT_EQ(io_uring_sq_ready(&ring), 1u);
+	uringkit_recv_get_stats(rv, &st);
+	ASSERT_EQ(st.rearms, 1ul);
+	/* It takes that one buffer and runs dry again: parked once more. */
+	ASSERT_EQ(io_uring_submit(&ring), 1);
+	cq = t_wait_cqe_within(&ring, 2000);
+	ASSERT_EQ(uringkit_recv_complete(rv, cq, &ev), 1);
+	ASSERT_EQ(ev.pieces.len, (unsigned) SZ);
+	held[0] = ev.pieces;
+	io_uring_cqe_seen(&ring, cq);
+	cq = t_wait_cqe_within(&ring, 2000);
+	ASSERT_EQ(uringkit_recv_complete(rv, cq, &ev), 0);
+	io_uring_cqe_seen(&ring, cq);
+	ASSERT_EQ(io_uring_sq_ready(&ring), 0u);
+
+	/* uringkit_pieces_give_back() queues it too, once for many buffers. */
+	for (unsigned int i = 0; i < NR; i++)
+		ASSERT_EQ(uringkit_pieces_give_back(&held[i]), 1);
+	ASSERT_EQ(io_uring_sq_ready(&ring), 1u);
+	uringkit_recv_get_stats(rv, &st);
+	ASSERT_EQ(st.parks, 2ul);
+	ASSERT_EQ(st.rearms, 2ul);
+
+	ASSERT_EQ(uringkit_recv_stop(rv), 0);
+	for (;;) {
+		cq = t_wait_cqe_within(&ring, 2000);
+		err = uringkit_recv_complete(rv, cq, &ev);
+		io_uring_cqe_seen(&ring, cq);
+		if (err == 1 && ev.pieces.nr)
+			uringkit_pieces_give_back(&ev.pieces);
+		if (err == 1 && ev.end)
+			break;
+	}
+	ASSERT_EQ(ev.end, -ECANCELED);
+	ASSERT_EQ(uringkit_recv_free(rv), 0);
+	ASSERT_EQ(uringkit_bufring_available(br), NR);
+	ASSERT_EQ(uringkit_bufring_free(br), 0);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 int main(void)
@@ -164,5 +259,6 @@ int main(void)
 	io_uring_queue_exit(&other);
 	close(fds[0]);
 	close(fds[1]);
+	rearm_on_recycle();
 	return T_EXIT_PASS;
 }

@@ -109,8 +109,9 @@ void uringkit_pieces_rewind(struct uringkit_pieces *p);
  * Returns the number of buffers that went back to the kernel (a buffer
  * still being filled incrementally, or with other pieces still held,
  * waits), 0 for empty pieces, or -EALREADY if p was given back already
- * (then nothing changes). Receives parked on br are re-armed if a buffer
- * went back.
+ * (then nothing changes; also when one of its buffers was recycled
+ * outright with uringkit_bufring_recycle()). Receives parked on br are
+ * re-armed if a buffer went back.
  */
 int uringkit_pieces_give_back(struct uringkit_pieces *p);
 

@@ -75,6 +75,9 @@ static inline void uk_put(struct uringkit_bufring *br, unsigned int bid)
 	e->bid = (__u16) bid;
 	br->slot_bid[br->tail & (br->nr_bufs - 1)] = (uint16_t) bid;
 	br->bid_slot[bid] = br->tail;
+	/* Back whole: pieces of it still held are stale (recv.c). */
+	br->refs[bid] = 0;
+	br->inc_off[bid] = 0;
 	br->tail++;
 }
 
