@@ -6,7 +6,8 @@
  * States of a receive:
  *
  *   IDLE --arm--> ARMED --(-ENOBUFS end)--> PARKED --(buffers back)--> ARMED
- *                   |  \--(data end, REARM)--> ARMED
+ *                   |  \--(data end, REARM or BUNDLE)--> ARMED
+ *                   |  \--(bundle data end, ring empty)--> PARKED
  *                   |--(EOF, error, data end)--> IDLE (end reported)
  *                   \--stop--> STOPPING --(last CQE)--> IDLE (end reported)
  *   PARKED --stop--> STOPPING_NOP --(the NOP's CQE)--> IDLE (end reported)
