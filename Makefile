@@ -53,7 +53,7 @@ LIB_SRCS := $(wildcard src/*.c src/uringkit/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRCS))
 LIB_HDRS := $(wildcard include/*.h include/liburing/*.h \
 		       include/liburing/io_uring/*.h include/uringkit/*.h \
-		       src/internal/*.h)
+		       src/internal/*.h src/uringkit/*.h)
 LIB_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -Iinclude -Isrc
 SONAME   := liburing.so.$(SOVERSION)
 SHLIB    := $(O)/liburing.so.$(VERSION)

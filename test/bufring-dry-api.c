@@ -78,7 +78,8 @@ static void test_bad_input(void)
 	expect_fail(1, 8, 0, 0, -EINVAL);
 	expect_fail(1, 8, URINGKIT_BUFRING_MAX_BUF_SIZE + 1, 0, -EINVAL);
 	expect_fail(1, 8, 64, 1, -EINVAL);
-	expect_fail(1, 8, 64, IOU_PBUF_RING_INC, -EINVAL);
+	/* URINGKIT_BUFRING_INC is IOU_PBUF_RING_INC; the next bit is unknown. */
+	expect_fail(1, 8, 64, IOU_PBUF_RING_INC << 1, -EINVAL);
 	expect_fail(1, 8, 64, IOU_PBUF_RING_MMAP, -EINVAL);
 	expect_fail(-1, 8, 64, 0, -EINVAL);
 	expect_fail(65536, 8, 64, 0, -EINVAL);

@@ -29,9 +29,12 @@
  *
  * Errors are negative errno values; a call that fails changes nothing.
  * A uringkit_bufring is not thread-safe: use it from one thread, or lock.
- * Every CQE must name at most one buffer: incremental consumption
- * (IOU_PBUF_RING_INC) and bundles (IORING_RECVSEND_BUNDLE) are not
- * supported.
+ * uringkit_bufring_cqe_buf() handles CQEs that name one whole buffer.
+ * Bundles (IORING_RECVSEND_BUNDLE: several buffers in one CQE) and rings
+ * created with URINGKIT_BUFRING_INC (one buffer filled by several CQEs)
+ * are decoded with uringkit_bufring_cqe_pieces() from <uringkit/recv.h>,
+ * which also re-arms multishot receives parked on -ENOBUFS as soon as
+ * buffers come back.
  */
 #ifndef URINGKIT_BUFRING_H
 #define URINGKIT_BUFRING_H
@@ -50,11 +53,22 @@ struct uringkit_bufring;
 #define URINGKIT_BUFRING_MAX_BUF_SIZE	0x7ffff000U
 
 /*
+ * Flag of uringkit_bufring_create(): register the ring for incremental
+ * consumption (IOU_PBUF_RING_INC, Linux 6.12; older kernels answer
+ * -EINVAL): a buffer is filled by several completions, the last one
+ * without IORING_CQE_F_BUF_MORE. Decode its CQEs with
+ * uringkit_bufring_cqe_pieces(). It is the kernel's value; the kernel's
+ * other flag, IOU_PBUF_RING_MMAP, is refused (the ring owns its memory).
+ */
+#define URINGKIT_BUFRING_INC		IOU_PBUF_RING_INC
+
+/*
  * Create buffer group bgid (0..65535) on ring with nr_bufs buffers (a
  * power of two, 1..32768) of buf_size bytes each (1..0x7ffff000), all
- * given to the kernel. flags must be 0 (reserved). On success returns the
- * buffer ring and sets *err (if err is not NULL) to 0; on failure returns
- * NULL, sets *err to a negative errno and leaves nothing behind:
+ * given to the kernel. flags is 0 or URINGKIT_BUFRING_INC. On success
+ * returns the buffer ring and sets *err (if err is not NULL) to 0; on
+ * failure returns NULL, sets *err to a negative errno and leaves nothing
+ * behind:
  *   -EINVAL  a bad argument (also from the kernel, e.g. no buffer rings);
  *   -EEXIST  bgid is already registered on this ring;
  *   -ENOMEM  the memory could not be mapped.

@@ -9,10 +9,11 @@
  *   [ ring: nr_bufs x struct io_uring_buf ][ control ][ buffers ]
  *
  * The ring comes first because the kernel wants a page-aligned ring
- * address. The control part (struct uringkit_bufring and the ownership
- * bitmap) sits between ring and buffers, so the last buffer is followed by
- * the end of the mapping, not by our bookkeeping. One mapping means one
- * munmap() undoes everything, on failure and in uringkit_bufring_free().
+ * address. The control part (struct uringkit_bufring, the ownership
+ * bitmap and the per-buffer arrays of bufring_priv.h) sits between ring
+ * and buffers, so the last buffer is followed by the end of the mapping,
+ * not by our bookkeeping. One mapping means one munmap() undoes
+ * everything, on failure and in uringkit_bufring_free().
  *
  * Ownership: bit bid of app_held is set while the application holds
  * buffer bid (from uringkit_bufring_cqe_buf() until recycled). A clear bit
@@ -30,31 +31,17 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "internal/ring.h"
-#include "uringkit/bufring.h"
-
-struct uringkit_bufring {
-	struct io_uring *ring;
-	struct io_uring_buf_ring *br;
-	unsigned char *bufs;
-	size_t map_len;
-	unsigned int nr_bufs;
-	unsigned int buf_size;
-	unsigned int app_count;		/* bits set in app_held */
-	int bgid;
-	uint16_t tail;			/* our copy of br->tail */
-	uint64_t app_held[];		/* nr_bufs bits */
-};
+#include "uringkit/bufring_priv.h"
 
 static inline bool uk_app_holds(const struct uringkit_bufring *br,
 				unsigned int bid)
 {
-	return (br->app_held[bid / 64] >> (bid % 64)) & 1;
+	return uk__bufring_app_holds(br, bid);
 }
 
 static inline void uk_set_app(struct uringkit_bufring *br, unsigned int bid)
 {
-	br->app_held[bid / 64] |= (uint64_t) 1 << (bid % 64);
-	br->app_count++;
+	uk__bufring_set_app(br, bid);
 }
 
 static inline void uk_clear_app(struct uringkit_bufring *br, unsigned int bid)
@@ -74,12 +61,20 @@ static inline void uk_put(struct uringkit_bufring *br, unsigned int bid)
 	e->addr = (unsigned long) (br->bufs + (size_t) bid * br->buf_size);
 	e->len = br->buf_size;
 	e->bid = (__u16) bid;
+	br->slot_bid[br->tail & (br->nr_bufs - 1)] = (uint16_t) bid;
+	br->bid_slot[bid] = br->tail;
+	/* Back whole: pieces of it still held are stale (recv.c). */
+	br->refs[bid] = 0;
+	br->inc_off[bid] = 0;
 	br->tail++;
 }
 
 static inline void uk_publish(struct uringkit_bufring *br)
 {
 	io_uring_smp_store_release(&br->br->tail, br->tail);
+	/* Room in the ring: receives parked on -ENOBUFS go again (recv.c). */
+	if (br->want_refill)
+		br->refill_hook(br);
 }
 
 UK_EXPORT struct uringkit_bufring *uringkit_bufring_create(
@@ -97,7 +92,8 @@ UK_EXPORT struct uringkit_bufring *uringkit_bufring_create(
 	if (err)
 		*err = 0;
 	ret = -EINVAL;
-	if (!ring || flags || bgid < 0 || bgid > 0xffff ||
+	if (!ring || (flags & ~URINGKIT_BUFRING_INC) ||
+	    bgid < 0 || bgid > 0xffff ||
 	    !nr_bufs || (nr_bufs & (nr_bufs - 1)) ||
 	    nr_bufs > URINGKIT_BUFRING_MAX_BUFS ||
 	    !buf_size || buf_size > URINGKIT_BUFRING_MAX_BUF_SIZE)
@@ -106,7 +102,8 @@ UK_EXPORT struct uringkit_bufring *uringkit_bufring_create(
 	ring_len = uk__align_up((size_t) nr_bufs * sizeof(struct io_uring_buf),
 				page);
 	ctrl_len = uk__align_up(sizeof(*br) + (nr_bufs + 63) / 64 *
-				sizeof(uint64_t), page);
+				sizeof(uint64_t) + nr_bufs * UK_BUFRING_PER_BUF,
+				page);
 	/* 32768 x 0x7ffff000 fits in 64 bits; only 32-bit size_t overflows. */
 	ret = -ENOMEM;
 	if ((uint64_t) nr_bufs * buf_size > SIZE_MAX - ring_len - ctrl_len -
@@ -132,11 +129,19 @@ UK_EXPORT struct uringkit_bufring *uringkit_bufring_create(
 	br->app_count = 0;
 	br->bgid = bgid;
 	br->tail = 0;
+	br->flags = flags;
+	br->inc_off = (uint32_t *) &br->app_held[(nr_bufs + 63) / 64];
+	br->refs = br->inc_off + nr_bufs;
+	br->slot_bid = (uint16_t *) (br->refs + nr_bufs);
+	br->bid_slot = br->slot_bid + nr_bufs;
+	br->next_bid = br->bid_slot + nr_bufs;
 
 	memset(&reg, 0, sizeof(reg));
 	reg.ring_addr = (unsigned long) base;
 	reg.ring_entries = nr_bufs;
 	reg.bgid = (__u16) bgid;
+	if (flags & URINGKIT_BUFRING_INC)
+		reg.flags = IOU_PBUF_RING_INC;
 	ret = io_uring_register_buf_ring(ring, &reg, 0);
 	if (ret) {
 		uk__munmap(base, map_len);
@@ -160,6 +165,9 @@ UK_EXPORT int uringkit_bufring_free(struct uringkit_bufring *br)
 
 	if (!br)
 		return 0;
+	/* Receives still bound to the ring are cancelled first (recv.c). */
+	if (br->detach_hook)
+		br->detach_hook(br);
 	/*
 	 * A ring closed by io_uring_queue_exit() has ring_fd -1 and no
 	 * registered index: its groups died with it. Say so without a system
