@@ -123,15 +123,6 @@ TOOL_SRCS := $(wildcard tools/uringkit/*.c tools/uringkit/*/*.c)
 TOOL_HDRS := $(wildcard tools/uringkit/*.h tools/uringkit/*/*.h)
 LINK_URING := -L$(O) -l:$(SONAME) -Wl,-rpath,$(OUT)
 
-# libaio is only the benchmark's comparison point: without libaio-dev the
-# tool still builds and its libaio column says why it is empty.
-ifneq ($(wildcard /usr/include/libaio.h),)
-TOOL_LIBS := -laio
-else
-TOOL_LIBS :=
-TOOL_DEFS := -DURINGKIT_NO_LIBAIO
-endif
-
 # The tool finds the library beside it in the build tree and in ../lib once
 # installed (a relative rpath, so the install does not point into the tree).
 TOOL_LINK := -L$(O) -l:$(SONAME) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
@@ -139,8 +130,9 @@ TOOL_LINK := -L$(O) -l:$(SONAME) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
 tool: $(O)/uringkit
 
 $(O)/uringkit: $(TOOL_SRCS) $(TOOL_HDRS) $(O)/$(SONAME)
-	$(CC) $(BASE_CFLAGS) $(TOOL_DEFS) -Iinclude -Itools/uringkit -o $@ \
-		$(TOOL_SRCS) $(TOOL_LINK) $(TOOL_LIBS) -lm -lpthread
+	$(CC) $(BASE_CFLAGS) -DURINGKIT_VERSION='"$(UK_VERSION)"' \
+		-Iinclude -Itools/uringkit -o $@ \
+		$(TOOL_SRCS) $(TOOL_LINK) -lm -lpthread
 
 # ---- examples: small programs a user would copy from -----------------------
 EXAMPLE_SRCS := $(wildcard examples/*.c)

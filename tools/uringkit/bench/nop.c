@@ -99,23 +99,50 @@ static void run_syscall(const struct bench_opts *o, struct bench_record *c)
 	bench_record_finish(c);
 }
 
+static const unsigned batches[] = { 1, 8, 32 };
+#define NR_BATCHES	(sizeof(batches) / sizeof(batches[0]))
+
+/* NOPs settle fast: --quick gives them shorter cells, leaving time for storage. */
+static struct bench_opts nop_opts(const struct bench_opts *o)
+{
+	struct bench_opts no = *o;
+
+	if (o->quick) {
+		no.cell_s = o->cell_s < 0.25 ? o->cell_s : 0.25;
+		no.warm_s = o->warm_s < 0.05 ? o->warm_s : 0.05;
+	}
+	return no;
+}
+
+struct bench_plan bench_nop_plan(const struct bench_opts *o)
+{
+	struct bench_opts no = nop_opts(o);
+	struct bench_plan p = { NR_BATCHES + 1, 0 };
+
+	p.seconds = p.cells * (no.warm_s + no.cell_s + 0.002);
+	return p;
+}
+
 int bench_nop(struct bench_suite *s)
 {
-	static const unsigned batches[] = { 1, 8, 32 };
 	struct bench_record *r;
 	size_t i;
 
-	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+	s->opts = nop_opts(&s->opts);
+	s->depth_name = "batch";
+	for (i = 0; i < NR_BATCHES && !uk_interrupted; i++) {
 		r = bench_suite_add(s, "io_uring NOP", batches[i]);
 		if (!r)
 			return 1;
 		snprintf(r->title, sizeof(r->title), "NOP batch %u", batches[i]);
 		r->base[0] = 0;		/* vs batch 1 */
+		bench_progress_cell(s, "%s", r->title);
 		run_nop(&s->opts, r);
 	}
 	r = bench_suite_add(s, "syscall getppid()", 0);
 	if (!r)
 		return 1;
+	bench_progress_cell(s, "getppid()");
 	run_syscall(&s->opts, r);
 	s->interrupted = uk_interrupted;
 	return 0;
