@@ -3,6 +3,7 @@
  * uringkit: what io_uring can do on this machine, and how fast.
  *
  *   uringkit probe [--json]
+ *   uringkit doctor
  *   uringkit bench [options] [SUITE...]
  *   uringkit help [COMMAND], uringkit --version
  *
@@ -19,6 +20,7 @@
 #include <unistd.h>
 #include "uringkit.h"
 #include "bench/suites.h"
+#include "doctor/doctor.h"
 #include "probe/probe.h"
 #include "report/report.h"
 
@@ -498,6 +500,25 @@ static int cmd_probe(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_doctor(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: uringkit doctor\n\n"
+			       "Why io_uring does or does not work for this process, "
+			       "each finding with its fix.\nExit status 1 when "
+			       "io_uring cannot be used.\n");
+			return 0;
+		}
+		fprintf(stderr, "uringkit doctor: unknown option '%s' (it takes "
+			"none)\n", argv[i]);
+		return 2;
+	}
+	return doctor_run(stdout, URINGKIT_VERSION);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -505,6 +526,7 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  probe [--json]        what the running kernel's io_uring supports\n"
+		"  doctor                why io_uring does or does not work here, with fixes\n"
 		"  bench [options] [SUITE...]\n"
 		"                        io_uring against psync, libaio and epoll here\n"
 		"  bench hotpath [--quick]\n"
@@ -528,6 +550,8 @@ static int cmd_help(int argc, char **argv)
 		return cmd_bench(2, help);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(2, help);
+	if (!strcmp(argv[1], "doctor"))
+		return cmd_doctor(2, help);
 	if (!strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
@@ -545,6 +569,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "doctor"))
+		return cmd_doctor(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bench") && argc > 2 && !strcmp(argv[2], "hotpath"))
 		return cmd_hotpath(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "bench"))
