@@ -148,6 +148,11 @@ run: all
 	$(O)/uringkit probe
 	$(O)/uringkit bench --quick
 
+# Userspace cost per request against liburing: compiles its own programs
+# from this tree (bench/hotpath.sh), so it is a target, not an installed tool.
+hotpath:
+	bench/hotpath.sh $(HOTPATH_ARGS)
+
 # ---- tests -----------------------------------------------------------------
 TEST_LIB_SRCS := $(wildcard test/lib/*.c)
 TEST_LIB_OBJS := $(patsubst test/lib/%.c,$(O)/test/lib/%.o,$(TEST_LIB_SRCS))
@@ -258,6 +263,7 @@ help:
 	@echo 'uringkit: a from-scratch liburing. Targets:'
 	@echo '  make               the libraries, the uringkit tool and the examples'
 	@echo '  make run           uringkit probe, then a short benchmark'
+	@echo '  make hotpath       instructions per request against liburing (HOTPATH_ARGS=--quick)'
 	@echo '  make check         build and run the test suite (SANITIZE=1: ASan + UBSan)'
 	@echo '  make install       PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR'
 	@echo '  make uninstall     remove what make install put there (same variables)'
@@ -269,5 +275,5 @@ help:
 clean:
 	rm -rf build build-san
 
-.PHONY: all lib tool examples run tests check install uninstall check-install help clean
+.PHONY: all lib tool examples run hotpath tests check install uninstall check-install help clean
 .SECONDARY:
