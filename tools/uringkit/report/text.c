@@ -392,6 +392,44 @@ static void tcp_body(const struct bench_suite *s)
 	printf("\n");
 }
 
+/* ---- any other suite ---------------------------------------------------- */
+
+static void generic_begin(const struct bench_suite *s)
+{
+	printf("%s: %.2f s per cell\n", s->name, s->opts.cell_s);
+}
+
+/* The metrics every suite may fill, in a plain table. */
+static void generic_body(const struct bench_suite *s)
+{
+	size_t i;
+
+	print_rounds(s);
+	if (s->err) {
+		printf("  error: %s: %s (%s)\n\n", s->failed, uk_errname(s->err),
+		       strerror(-s->err));
+		return;
+	}
+	printf("  %-28s %6s %12s %10s %10s %10s\n", "", s->depth_name ?
+	       s->depth_name : "", "ops/s", "mean us", "p99 us", "CPU us/op");
+	for (i = 0; i < s->nr; i++) {
+		const struct bench_record *r = &s->rec[i];
+
+		printf("  %-28s ", report_row_name(r));
+		if (r->depth)
+			printf("%6u ", r->depth);
+		else
+			printf("%6s ", "");
+		if (r->err) {
+			print_err(r);
+			continue;
+		}
+		printf("%12.0f %10.1f %10.1f %10.2f\n", r->ops_per_s,
+		       r->lat_mean_us, r->lat_p99_us, r->cpu_us_per_op);
+	}
+	printf("\n");
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 struct text_suite {
@@ -433,6 +471,8 @@ void report_text_begin(const struct bench_suite *s)
 
 	if (t)
 		t->begin(s);
+	else
+		generic_begin(s);
 }
 
 void report_text_suite(const struct bench_suite *s)
@@ -441,6 +481,8 @@ void report_text_suite(const struct bench_suite *s)
 
 	if (t)
 		t->body(s);
+	else
+		generic_body(s);
 }
 
 void report_text_end(const struct bench_run_info *info, double total_s,
