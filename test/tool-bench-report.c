@@ -33,6 +33,20 @@ struct jp {
 	const char *err;
 };
 
+static void jfree(struct jv *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		jfree(&v->kids[i]);
+		if (v->keys)
+			free(v->keys[i]);
+	}
+	free(v->kids);
+	free(v->keys);
+	free(v->str);
+}
+
 static void ws(struct jp *j)
 {
 	while (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')
@@ -41,11 +55,14 @@ static void ws(struct jp *j)
 
 static bool jstr(struct jp *j, char **out)
 {
-	const char *s = ++j->p;
+	const char *s = ++j->p, *e = s;
 	size_t len = 0;
 	char *buf;
 
-	buf = malloc(strlen(s) + 1);
+	/* Up to the closing quote: the decoded string is no longer. */
+	while (*e && *e != '"')
+		e += e[0] == '\\' && e[1] ? 2 : 1;
+	buf = malloc((size_t) (e - s) + 1);
 	ASSERT_NOT_NULL(buf);
 	while (*j->p && *j->p != '"') {
 		unsigned char c = (unsigned char) *j->p;
@@ -125,8 +142,11 @@ static bool jvalue(struct jp *j, struct jv *v, int depth)
 					return false;
 				}
 			}
-			if (!jvalue(j, &v->kids[v->n], depth + 1))
+			if (!jvalue(j, &v->kids[v->n], depth + 1)) {
+				jfree(&v->kids[v->n]);
+				free(v->keys[v->n]);
 				return false;
+			}
 			v->n++;
 			ws(j);
 			if (*j->p == ',') {
@@ -583,8 +603,13 @@ int main(void)
 	fclose(f);
 	check_svg(svg, suites);
 
+	free(svg);
 	snprintf(cmd, sizeof(cmd), "'%s' bench nop --quick --time 0.05 --csv -q",
 		 tool);
-	check_csv(run(cmd));
+	svg = run(cmd);
+	check_csv(svg);
+	free(svg);
+	jfree(&doc);
+	free(out);
 	return T_EXIT_PASS;
 }

@@ -132,8 +132,9 @@ static int parse_count(const char *opt, const char *arg, bool scaled,
 	errno = 0;
 	*v = strtoull(arg, &end, 10);
 	if (end != arg && scaled && *end && !end[1]) {
-		const char *sfx = strchr("kKmMgG", *end);
-		unsigned shift = sfx ? 10u * (unsigned) ((sfx - "kKmMgG") / 2 + 1) : 0;
+		static const char sfxs[] = "kKmMgG";
+		const char *sfx = strchr(sfxs, *end);
+		unsigned shift = sfx ? 10u * (unsigned) ((sfx - sfxs) / 2 + 1) : 0;
 
 		if (shift && *v <= (max >> shift)) {
 			*v <<= shift;
