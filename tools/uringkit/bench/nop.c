@@ -6,10 +6,33 @@
 #include <errno.h>
 #include <liburing.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "../uringkit.h"
 #include "suites.h"
+
+/* This process's user + sys time in microseconds. */
+static double cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	       (double) (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/* CPU per request over the whole cell (warm-up included), and its share. */
+static void cell_cpu(struct bench_record *c, double cpu0, uint64_t t0,
+		     uint64_t all)
+{
+	double wall_us = (double) (uk_now_ns() - t0) / 1e3;
+
+	if (all)
+		c->cpu_us_per_op = (cpu_us() - cpu0) / (double) all;
+	if (wall_us > 0)
+		c->cpu_pct = (cpu_us() - cpu0) / wall_us * 100;
+}
 
 /*
  * NOPs through the library: get `batch` SQEs, submit them with one
@@ -20,7 +43,9 @@ static void run_nop(const struct bench_opts *o, struct bench_record *c)
 {
 	struct io_uring ring;
 	struct io_uring_cqe *cqes[64];
+	uint64_t all = 0, t0;
 	struct window w;
+	double cpu0;
 	unsigned i;
 	int ret;
 
@@ -29,6 +54,8 @@ static void run_nop(const struct bench_opts *o, struct bench_record *c)
 		bench_record_fail(c, "io_uring_queue_init", ret);
 		return;
 	}
+	cpu0 = cpu_us();
+	t0 = uk_now_ns();
 	w = window_for(o);
 	for (;;) {
 		uint64_t now;
@@ -69,6 +96,7 @@ static void run_nop(const struct bench_opts *o, struct bench_record *c)
 			io_uring_cq_advance(&ring, n);
 			got += n;
 		}
+		all += c->depth;
 		now = uk_now_ns();
 		if (now >= w.end || uk_interrupted)
 			break;
@@ -76,6 +104,7 @@ static void run_nop(const struct bench_opts *o, struct bench_record *c)
 			c->ops += c->depth;
 	}
 	c->window_s = (double) (w.end - w.start) / 1e9;
+	cell_cpu(c, cpu0, t0, all);
 out:
 	io_uring_queue_exit(&ring);
 	bench_record_finish(c);
@@ -84,18 +113,21 @@ out:
 /* The cheapest system call, for scale: what one kernel entry costs. */
 static void run_syscall(const struct bench_opts *o, struct bench_record *c)
 {
+	double cpu0 = cpu_us();
+	uint64_t now, all = 0, t0 = uk_now_ns();
 	struct window w = window_for(o);
-	uint64_t now;
 	int i;
 
 	do {
 		for (i = 0; i < 64; i++)
 			syscall(SYS_getppid);
+		all += 64;
 		now = uk_now_ns();
 		if (now >= w.start && now < w.end)
 			c->ops += 64;
 	} while (now < w.end && !uk_interrupted);
 	c->window_s = (double) (w.end - w.start) / 1e9;
+	cell_cpu(c, cpu0, t0, all);
 	bench_record_finish(c);
 }
 
