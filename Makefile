@@ -36,6 +36,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 OUT := $(abspath $(O))
 
@@ -145,15 +146,6 @@ TOOL_SRCS := $(wildcard tools/uringkit/*.c tools/uringkit/*/*.c)
 TOOL_HDRS := $(wildcard tools/uringkit/*.h tools/uringkit/*/*.h)
 LINK_URING := -L$(O) -l:$(SONAME) -Wl,-rpath,$(OUT)
 
-# libaio is only the benchmark's comparison point: without libaio-dev the
-# tool still builds and its libaio column says why it is empty.
-ifneq ($(wildcard /usr/include/libaio.h),)
-TOOL_LIBS := -laio
-else
-TOOL_LIBS :=
-TOOL_DEFS := -DURINGKIT_NO_LIBAIO
-endif
-
 # The tool finds the library beside it in the build tree and in ../lib once
 # installed (a relative rpath, so the install does not point into the tree).
 TOOL_LINK := -L$(O) -l:$(SONAME) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
@@ -161,8 +153,10 @@ TOOL_LINK := -L$(O) -l:$(SONAME) -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
 tool: $(O)/uringkit
 
 $(O)/uringkit: $(TOOL_SRCS) $(TOOL_HDRS) $(O)/$(SONAME)
-	$(CC) $(BASE_CFLAGS) $(TOOL_DEFS) -Iinclude -Itools/uringkit -o $@ \
-		$(TOOL_SRCS) $(TOOL_LINK) $(TOOL_LIBS) -lm -lpthread
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -DURINGKIT_VERSION='"$(UK_VERSION)"' \
+		-Iinclude -Itools/uringkit -o $@ \
+		$(TOOL_SRCS) $(TOOL_LINK) -lm -lpthread
 
 # ---- examples: small programs a user would copy from -----------------------
 EXAMPLE_SRCS := $(wildcard examples/*.c)
@@ -178,6 +172,11 @@ $(O)/examples/%: examples/%.c $(O)/$(SONAME) $(LIB_HDRS)
 run: all
 	$(O)/uringkit probe
 	$(O)/uringkit bench --quick
+
+# Userspace cost per request against liburing: compiles its own programs
+# from this tree (bench/hotpath.sh), so it is a target, not an installed tool.
+hotpath:
+	bench/hotpath.sh $(HOTPATH_ARGS)
 
 # ---- tests -----------------------------------------------------------------
 TEST_LIB_SRCS := $(wildcard test/lib/*.c)
@@ -275,7 +274,8 @@ install: lib tool
 	install -m 755 $(O)/uringkit $(DESTDIR)$(BINDIR)/; \
 	for f in $(MAN_PAGES); do \
 		install -D -m 644 $$f $(DESTDIR)$(MANDIR)/$${f#man/}; \
-	done
+	done; \
+	install -D -m 644 tools/completion/uringkit.bash $(DESTDIR)$(COMPLETIONDIR)/uringkit
 
 # Removes exactly what install put there, then the directories it made if
 # they are left empty (under a DESTDIR: every directory left empty).
@@ -284,7 +284,7 @@ uninstall:
 	for f in $(LIB_FILES); do rm -f $(DESTDIR)$(LIBDIR)/$$f; done; \
 	for h in $(INSTALL_HDRS); do rm -f $(DESTDIR)$(INCLUDEDIR)/$${h#include/}; done; \
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/liburing.pc $(DESTDIR)$(PKGCONFIGDIR)/liburing-ffi.pc; \
-	rm -f $(DESTDIR)$(BINDIR)/uringkit; \
+	rm -f $(DESTDIR)$(BINDIR)/uringkit $(DESTDIR)$(COMPLETIONDIR)/uringkit; \
 	for f in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done; \
 	for d in $(INCLUDEDIR)/liburing/io_uring $(INCLUDEDIR)/liburing \
 		 $(INCLUDEDIR)/uringkit $(MANDIR)/man1 $(MANDIR)/man3 $(MANDIR)/man7; do \
@@ -301,7 +301,8 @@ check-install: lib tool
 	$(MAKE) -s install DESTDIR=$$d; \
 	for f in $(LIBDIR)/$(SONAME) $(LIBDIR)/liburing-ffi.a $(BINDIR)/uringkit \
 		 $(INCLUDEDIR)/liburing.h $(PKGCONFIGDIR)/liburing.pc \
-		 $(MANDIR)/man7/uringkit.7; do \
+		 $(MANDIR)/man7/uringkit.7 $(MANDIR)/man1/uringkit.1 \
+		 $(COMPLETIONDIR)/uringkit; do \
 		[ -e $$d$$f ] || { echo "check-install: $$f was not installed" >&2; exit 1; }; \
 	done; \
 	$$d$(BINDIR)/uringkit probe --json >/dev/null; \
@@ -314,6 +315,7 @@ help:
 	@echo 'uringkit: a from-scratch liburing. Targets:'
 	@echo '  make               the libraries, the uringkit tool and the examples'
 	@echo '  make run           uringkit probe, then a short benchmark'
+	@echo '  make hotpath       instructions per request against liburing (HOTPATH_ARGS=--quick)'
 	@echo '  make check         build and run the test suite (SANITIZE=1: ASan + UBSan)'
 	@echo '  make install       PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR'
 	@echo '  make uninstall     remove what make install put there (same variables)'
@@ -327,5 +329,5 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all lib tool examples run tests check install uninstall check-install help clean
+.PHONY: FORCE all lib tool examples run hotpath tests check install uninstall check-install help clean
 .SECONDARY:

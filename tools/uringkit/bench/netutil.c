@@ -421,6 +421,18 @@ static unsigned rounds_for(const struct bench_opts *o, struct bench_opts *ro)
 	return n;
 }
 
+struct bench_plan net_plan(const struct bench_opts *o, size_t cells,
+			   double overhead_s)
+{
+	struct bench_opts ro;
+	unsigned rounds = rounds_for(o, &ro);
+	struct bench_plan p;
+
+	p.cells = (unsigned) (cells * rounds);
+	p.seconds = p.cells * (ro.warm_s + ro.cell_s + overhead_s);
+	return p;
+}
+
 int net_run_cells(struct bench_suite *s, size_t groups, size_t per_group,
 		  void (*run)(void *arg, const struct bench_opts *ro, size_t g,
 			      size_t k, struct bench_record *r),
@@ -448,6 +460,9 @@ int net_run_cells(struct bench_suite *s, size_t groups, size_t per_group,
 					&all[(g * per_group + k) * MAX_ROUNDS + rd];
 
 				bench_record_init(r, s->name, NULL, 0);
+				bench_progress_cell(s, "round %u of %u, cell %zu of %zu",
+						    rd + 1, rounds, g * per_group + k + 1,
+						    groups * per_group);
 				run(arg, &ro, g, k, r);
 			}
 	s->interrupted = uk_interrupted;

@@ -148,5 +148,8 @@ int net_run_cells(struct bench_suite *s, size_t groups, size_t per_group,
 		  void (*run)(void *arg, const struct bench_opts *ro, size_t g,
 			      size_t k, struct bench_record *r),
 		  void *arg);
+/* The plan of net_run_cells() over cells cells, each costing overhead_s more. */
+struct bench_plan net_plan(const struct bench_opts *o, size_t cells,
+			   double overhead_s);
 
 #endif

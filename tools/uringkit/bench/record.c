@@ -27,6 +27,16 @@ const struct bench_metric bench_metrics[] = {
 };
 const size_t bench_nr_metrics = sizeof(bench_metrics) / sizeof(bench_metrics[0]);
 
+const char *bench_rw_name(enum bench_rw rw)
+{
+	static const char *const names[] = {
+		[RW_RANDREAD] = "randread", [RW_RANDWRITE] = "randwrite",
+		[RW_READ] = "read", [RW_WRITE] = "write",
+	};
+
+	return (unsigned) rw < sizeof(names) / sizeof(names[0]) ? names[rw] : "?";
+}
+
 static double *metric_ptr(struct bench_record *r, const struct bench_metric *m)
 {
 	return (double *) (void *) ((char *) r + m->off);
@@ -67,7 +77,9 @@ void bench_record_finish(struct bench_record *r)
 	}
 	r->ops_per_s = (double) r->ops / r->window_s;
 	r->ns_per_op = r->window_s * 1e9 / (double) r->ops;
-	r->lat_mean_us = r->lat_ns_sum / (double) r->ops / 1e3;
+	/* Suites that do not time each request leave the sum at 0. */
+	if (r->lat_ns_sum > 0)
+		r->lat_mean_us = r->lat_ns_sum / (double) r->ops / 1e3;
 }
 
 static int cmp_double(const void *a, const void *b)

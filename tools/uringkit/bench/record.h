@@ -14,14 +14,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define BENCH_MAX_QDS	16
+#define BENCH_MAX_QD	1024u
+
+/* Storage access patterns (--rw). */
+enum bench_rw { RW_RANDREAD, RW_RANDWRITE, RW_READ, RW_WRITE };
+
 /* What the command line asked for, as every suite sees it. */
 struct bench_opts {
 	double cell_s;		/* measured seconds per cell */
 	double warm_s;		/* warm-up before each cell, not counted */
-	const char *file;	/* storage: data file, NULL for the default */
+	bool quick;		/* --quick: suites may shorten themselves */
+	const char *file;	/* storage: data file or device, NULL: a temporary one */
 	uint64_t file_size;	/* storage: bytes */
+	bool keep;		/* storage: keep a data file this run created */
+	enum bench_rw rw;	/* storage: access pattern */
+	unsigned bs;		/* storage: bytes per I/O */
+	unsigned qd[BENCH_MAX_QDS];	/* storage: queue depths, in order */
+	unsigned nr_qd;
 	bool ascii;		/* no Unicode in the output */
 	unsigned net_rate;	/* udp: packets/s offered (--rate) */
+};
+
+/* "randread", ... */
+const char *bench_rw_name(enum bench_rw rw);
+
+/*
+ * What a suite will run with these options, for the progress line and the
+ * estimate stated before the run: cells (rounds included) and seconds.
+ */
+struct bench_plan {
+	unsigned cells;
+	double seconds;
 };
 
 /*
@@ -40,6 +64,7 @@ struct bench_record {
 	double ops_per_s;	/* IOPS, requests/s, packets/s */
 	double ns_per_op;	/* wall time per request (nop) */
 	double lat_mean_us;	/* submit to completion */
+	/* percentiles from a latency histogram (lat_hist) */
 	double lat_p50_us, lat_p99_us, lat_p999_us;
 	double cpu_pct;		/* the measured process, user + sys */
 	double cpu_other_pct;	/* the part outside the measuring thread */
@@ -75,12 +100,16 @@ static inline double bench_metric_get(const struct bench_record *r,
 /* One suite's run: its facts and its rows, in table order. */
 struct bench_suite {
 	const char *name;	/* "nop", "storage", "udp", "tcp" */
+	const char *depth_name;	/* what record depth means: "batch", "qd",
+				   "connections"; NULL: nothing */
 	struct bench_opts opts;	/* as this suite ran */
 	unsigned rounds;	/* udp, tcp: interleaved rounds per cell */
 	double round_s;		/* measured seconds per round */
 	/* storage: the data file */
 	char path[PATH_MAX];
-	bool created, direct;
+	char device[64];	/* block device under it ("vda"), "" unknown */
+	bool created, direct, removed, is_blockdev;
+	uint64_t data_bytes;	/* the part of it the I/O spread over */
 	/* the whole suite could not run (storage: no data file) */
 	int err;
 	char failed[96];
@@ -116,5 +145,35 @@ struct window {
 	uint64_t start, end;
 };
 struct window window_for(const struct bench_opts *o);
+
+/*
+ * A latency histogram: log-linear buckets (16 per power of two) from 1 ns
+ * to about 68 s, so any percentile is within about 4% of the true value.
+ */
+#define LAT_SUB		16
+#define LAT_BUCKETS	(36 * LAT_SUB)
+struct lat_hist {
+	uint64_t n;
+	uint64_t count[LAT_BUCKETS];
+};
+void lat_hist_add(struct lat_hist *h, uint64_t ns);
+void lat_hist_merge(struct lat_hist *dst, const struct lat_hist *src);
+/* The q-quantile (0..1) in nanoseconds; NAN when empty. */
+double lat_hist_quantile(const struct lat_hist *h, double q);
+/* lat_p50_us, lat_p99_us, lat_p999_us of r from h. */
+void lat_hist_fill(const struct lat_hist *h, struct bench_record *r);
+
+/*
+ * Progress on stderr, never on stdout: one line updated in place on a
+ * terminal, plain lines otherwise. The dispatcher starts it with the
+ * estimate; suites name each cell as it starts and each long phase.
+ */
+void bench_progress_start(double estimate_s, unsigned cells, bool quiet);
+void bench_progress_cell(const struct bench_suite *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bench_progress_phase(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* Clears the in-place line; returns the seconds since the start. */
+double bench_progress_end(void);
 
 #endif

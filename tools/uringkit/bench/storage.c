@@ -1,67 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * uringkit bench storage: 4 KiB random reads over one file, at queue
- * depths 1, 8 and 32, through
- *   psync            pread(2); QD threads at QD > 1
- *   libaio           io_submit(2) / io_getevents(2), QD in flight
- *   io_uring         IORING_OP_READ, QD in flight, refilled in batches
- *   io_uring fixed   READ_FIXED on a registered file and buffers
- *   io_uring sqpoll  IORING_OP_READ with a kernel submission thread
- * Latency is submit-to-completion per request, as the program sees it.
+ * uringkit bench storage, as one would compare with fio: a queue-depth
+ * sweep (default 1, 2, 4, ... 128; --qd), --rw randread|randwrite|read|
+ * write, --bs bytes per I/O, over a block device or a file (--file). Without
+ * --file a data file is created and removed at the end (unless --keep).
+ * Every engine runs at every depth; see storage_engines.c for the engines.
  */
 #include <errno.h>
 #include <fcntl.h>
-/* The Makefile says when libaio-dev is missing; so does the header's absence. */
-#if !defined(URINGKIT_NO_LIBAIO) && __has_include(<libaio.h>)
-#define HAVE_LIBAIO 1
-#include <libaio.h>
-#endif
-#include <limits.h>
-#include <liburing.h>
-#include <pthread.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "../uringkit.h"
+#include "storage.h"
 #include "suites.h"
 
-#define BS		4096u
-#define MAX_QD		32u
 #define DATA_NAME	"uringkit-bench.dat"
 
-struct target {
-	char path[PATH_MAX];
-	int fd;
-	bool direct;		/* O_DIRECT works on this file */
-	bool created;		/* made by this run (else reused) */
-	uint64_t blocks;	/* BS-sized blocks in the file */
-};
-
-/* xorshift64*: cheap, and good enough to spread offsets over the file. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static uint64_t rand_off(uint64_t *s, uint64_t blocks)
-{
-	return (rng_next(s) % blocks) * BS;
-}
-
-static void *alloc_bufs(unsigned n)
-{
-	void *p;
-
-	if (posix_memalign(&p, BS, (size_t) n * BS))
-		return NULL;
-	memset(p, 0, (size_t) n * BS);
-	return p;
-}
+static const unsigned default_qds[] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+static const unsigned quick_qds[] = { 1, 8, 32, 128 };
+/* --quick's data file: enough for O_DIRECT reads, quick to write. */
+#define QUICK_SIZE	(64ULL << 20)
+/* Writing the data file, for the estimate. */
+#define CREATE_BYTES_PER_S	200e6
 
 /* ---- the data file ------------------------------------------------------ */
 
@@ -89,14 +55,14 @@ static int write_all(int fd, const char *buf, size_t len)
 static int create_file(const char *path, uint64_t size)
 {
 	const size_t chunk = 1u << 20;
+	struct target t = { .bs = (unsigned) chunk };
 	char tmp[PATH_MAX + 32];
-	uint64_t seed = 0x9e3779b97f4a7c15ULL, done = 0;
-	uint64_t *buf;
+	uint64_t done = 0;
+	char *buf;
 	int fd, ret = 0;
-	size_t i;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int) getpid());
-	buf = malloc(chunk);
+	buf = io_alloc_bufs(&t, 1);
 	if (!buf)
 		return -ENOMEM;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -108,9 +74,9 @@ static int create_file(const char *path, uint64_t size)
 	while (done < size && !ret) {
 		size_t len = size - done < chunk ? (size_t) (size - done) : chunk;
 
-		for (i = 0; i < chunk / sizeof(*buf); i++)
-			buf[i] = rng_next(&seed);
-		ret = write_all(fd, (const char *) buf, len);
+		/* Each MiB differs from the last. */
+		((uint64_t *) (void *) buf)[0] = done;
+		ret = write_all(fd, buf, len);
 		done += len;
 		if (uk_interrupted)
 			ret = -EINTR;
@@ -127,15 +93,40 @@ static int create_file(const char *path, uint64_t size)
 	return ret;
 }
 
-static int open_target(const struct bench_opts *o, struct target *t,
+/* The block device's name ("vda") for a device number, "" when unknown. */
+static void device_name(dev_t dev, char *out, size_t len)
+{
+	char link[64], target[PATH_MAX];
+	ssize_t n;
+
+	out[0] = '\0';
+	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev),
+		 minor(dev));
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	snprintf(out, len, "%.63s", strrchr(target, '/') ? strrchr(target, '/') + 1 :
+		 target);
+}
+
+static uint64_t data_size(const struct bench_opts *o)
+{
+	return o->quick && !o->file && o->file_size > QUICK_SIZE ?
+	       QUICK_SIZE : o->file_size;
+}
+
+/* Open (and first create, if needed) what the I/O goes to. */
+static int open_target(struct bench_suite *s, struct target *t,
 		       const char **failed)
 {
+	const struct bench_opts *o = &s->opts;
 	const char *dir = getenv("TMPDIR");
+	uint64_t size = data_size(o);
+	int flags = io_is_write(t) ? O_RDWR : O_RDONLY;
 	struct stat st;
-	void *buf;
 	int ret;
 
-	memset(t, 0, sizeof(*t));
 	t->fd = -1;
 	if (o->file)
 		snprintf(t->path, sizeof(t->path), "%s", o->file);
@@ -143,428 +134,75 @@ static int open_target(const struct bench_opts *o, struct target *t,
 		snprintf(t->path, sizeof(t->path), "%s/" DATA_NAME,
 			 dir && *dir ? dir : "/var/tmp");
 
-	if (stat(t->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		*failed = "data file is not a regular file";
+	if (stat(t->path, &st) == 0 && S_ISBLK(st.st_mode)) {
+		if (io_is_write(t)) {
+			*failed = "refusing to write to a block device (its "
+				  "data would be lost); use a file";
+			return -EPERM;
+		}
+		t->blockdev = true;
+	} else if (stat(t->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*failed = "--file is neither a regular file nor a block device";
 		return -EINVAL;
-	}
-	if (o->file && stat(t->path, &st) == 0 &&
-	    (uint64_t) st.st_size < o->file_size) {
-		/* Never replace a file we were pointed at: it may be precious. */
-		*failed = "--file exists and is smaller than --size; not "
-			  "overwriting it";
-		return -EFBIG;
-	}
-	if (stat(t->path, &st) || (uint64_t) st.st_size < o->file_size) {
-		printf("  creating %s (%llu MiB) ...\n", t->path,
-		       (unsigned long long) (o->file_size >> 20));
-		ret = create_file(t->path, o->file_size);
+	} else if (stat(t->path, &st) || (!o->file && (uint64_t) st.st_size < size)) {
+		bench_progress_phase("storage: creating %s (%llu MiB)", t->path,
+				     (unsigned long long) (size >> 20));
+		ret = create_file(t->path, size);
 		if (ret) {
 			*failed = "creating the data file";
 			return ret;
 		}
 		t->created = true;
 	}
-	t->blocks = o->file_size / BS;
 
 	/*
 	 * O_DIRECT if the filesystem takes it (tmpfs before 6.6 refuses it at
-	 * open, some filesystems only at the first read).
+	 * open, some filesystems only at the first I/O).
 	 */
-	buf = alloc_bufs(1);
-	if (!buf) {
-		*failed = "posix_memalign";
-		return -ENOMEM;
-	}
-	t->fd = open(t->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	if (t->fd >= 0 && pread(t->fd, buf, BS, 0) == (ssize_t) BS) {
-		t->direct = true;
-	} else {
-		if (t->fd >= 0)
+	t->fd = open(t->path, flags | O_DIRECT | O_CLOEXEC);
+	if (t->fd >= 0) {
+		void *buf = io_alloc_bufs(t, 1);
+
+		t->direct = buf && pread(t->fd, buf, t->bs, 0) == (ssize_t) t->bs;
+		free(buf);
+		if (!t->direct) {
 			close(t->fd);
-		t->fd = open(t->path, O_RDONLY | O_CLOEXEC);
+			t->fd = -1;
+		}
 	}
-	free(buf);
+	if (t->fd < 0)
+		t->fd = open(t->path, flags | O_CLOEXEC);
 	if (t->fd < 0) {
 		*failed = "open";
 		return -errno;
 	}
-	return 0;
-}
-
-/* ---- psync -------------------------------------------------------------- */
-
-struct psync_worker {
-	pthread_t thread;
-	const struct target *t;
-	struct window w;
-	uint64_t seed;
-	uint64_t ops;
-	double lat_ns;
-	int err;
-};
-
-static void *psync_run(void *arg)
-{
-	struct psync_worker *pw = arg;
-	void *buf = alloc_bufs(1);
-
-	if (!buf) {
-		pw->err = -ENOMEM;
-		return NULL;
+	if (fstat(t->fd, &st)) {
+		*failed = "fstat";
+		return -errno;
 	}
-	for (;;) {
-		uint64_t off = rand_off(&pw->seed, pw->t->blocks);
-		uint64_t t1 = uk_now_ns(), t2;
-		ssize_t n = pread(pw->t->fd, buf, BS, (off_t) off);
+	if (t->blockdev) {
+		uint64_t bytes = 0;
 
-		t2 = uk_now_ns();
-		if (n != (ssize_t) BS) {
-			pw->err = n < 0 ? -errno : -EIO;
-			break;
+		if (ioctl(t->fd, BLKGETSIZE64, &bytes)) {
+			*failed = "BLKGETSIZE64";
+			return -errno;
 		}
-		if (t2 >= pw->w.start && t2 < pw->w.end) {
-			pw->ops++;
-			pw->lat_ns += (double) (t2 - t1);
-		}
-		if (t2 >= pw->w.end || uk_interrupted)
-			break;
-	}
-	free(buf);
-	return NULL;
-}
-
-static void eng_psync(const struct bench_opts *o, const struct target *t,
-		      struct bench_record *c)
-{
-	struct psync_worker pw[MAX_QD];
-	struct window w = window_for(o);
-	unsigned i, started = 0;
-	int ret;
-
-	memset(pw, 0, sizeof(pw));
-	for (i = 0; i < c->depth; i++) {
-		pw[i].t = t;
-		pw[i].w = w;
-		pw[i].seed = 0x1234567ULL * (i + 1) + 1;
-		ret = pthread_create(&pw[i].thread, NULL, psync_run, &pw[i]);
-		if (ret) {
-			bench_record_fail(c, "pthread_create", -ret);
-			break;
-		}
-		started++;
-	}
-	for (i = 0; i < started; i++) {
-		pthread_join(pw[i].thread, NULL);
-		if (pw[i].err)
-			bench_record_fail(c, "pread", pw[i].err);
-		c->ops += pw[i].ops;
-		c->lat_ns_sum += pw[i].lat_ns;
-	}
-	c->window_s = (double) (w.end - w.start) / 1e9;
-	bench_record_finish(c);
-}
-
-/* ---- libaio ------------------------------------------------------------- */
-
-#ifdef HAVE_LIBAIO
-static void eng_libaio(const struct bench_opts *o, const struct target *t,
-		       struct bench_record *c)
-{
-	struct iocb iocbs[MAX_QD], *batch[MAX_QD];
-	struct io_event events[MAX_QD];
-	uint64_t sub_t[MAX_QD], seed = 42, now;
-	io_context_t ctx = 0;
-	unsigned qd = c->depth, inflight = 0, i;
-	struct window w;
-	char *bufs;
-	int ret, n;
-
-	bufs = alloc_bufs(qd);
-	if (!bufs) {
-		bench_record_fail(c, "posix_memalign", -ENOMEM);
-		return;
-	}
-	ret = io_setup((int) qd, &ctx);
-	if (ret < 0) {
-		bench_record_fail(c, "io_setup", ret);
-		free(bufs);
-		return;
-	}
-	w = window_for(o);
-	now = uk_now_ns();
-	for (i = 0; i < qd; i++) {
-		io_prep_pread(&iocbs[i], t->fd, bufs + (size_t) i * BS, BS,
-			      (long long) rand_off(&seed, t->blocks));
-		iocbs[i].data = (void *) (uintptr_t) i;
-		batch[i] = &iocbs[i];
-		sub_t[i] = now;
-	}
-	ret = io_submit(ctx, (long) qd, batch);
-	if (ret != (int) qd) {
-		bench_record_fail(c, "io_submit", ret < 0 ? ret : -EAGAIN);
-		if (ret > 0)
-			inflight = (unsigned) ret;
-		goto drain;
-	}
-	inflight = qd;
-	for (;;) {
-		n = io_getevents(ctx, 1, (long) qd, events, NULL);
-		if (n == -EINTR && !uk_interrupted)
-			continue;
-		if (n < 0) {
-			bench_record_fail(c, "io_getevents", n);
-			goto drain;
-		}
-		now = uk_now_ns();
-		inflight -= (unsigned) n;
-		for (i = 0; i < (unsigned) n; i++) {
-			unsigned slot = (unsigned) (uintptr_t) events[i].data;
-			long res = (long) events[i].res;
-
-			if (res != (long) BS) {
-				bench_record_fail(c, "libaio read", res < 0 ? (int) res : -EIO);
-				goto drain;
-			}
-			if (now >= w.start && now < w.end) {
-				c->ops++;
-				c->lat_ns_sum += (double) (now - sub_t[slot]);
-			}
-			io_prep_pread(&iocbs[slot], t->fd,
-				      bufs + (size_t) slot * BS, BS,
-				      (long long) rand_off(&seed, t->blocks));
-			iocbs[slot].data = (void *) (uintptr_t) slot;
-			sub_t[slot] = now;
-			batch[i] = &iocbs[slot];
-		}
-		if (now >= w.end || uk_interrupted)
-			break;
-		ret = io_submit(ctx, n, batch);
-		if (ret != n) {
-			bench_record_fail(c, "io_submit", ret < 0 ? ret : -EAGAIN);
-			if (ret > 0)
-				inflight += (unsigned) ret;
-			goto drain;
-		}
-		inflight += (unsigned) n;
-	}
-	c->window_s = (double) (w.end - w.start) / 1e9;
-drain:
-	/* The buffers are the kernel's until every read has completed. */
-	while (inflight) {
-		n = io_getevents(ctx, 1, (long) qd, events, NULL);
-		if (n == -EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		inflight -= (unsigned) n;
-	}
-	io_destroy(ctx);
-	free(bufs);
-	bench_record_finish(c);
-}
-#else
-/* Built without libaio-dev: the column says so instead of a number. */
-static void eng_libaio(const struct bench_opts *o, const struct target *t,
-		       struct bench_record *c)
-{
-	(void) o;
-	(void) t;
-	bench_record_fail(c, "libaio not built in (install libaio-dev and rebuild)",
-		  -ENOSYS);
-	bench_record_finish(c);
-}
-#endif
-
-/* ---- io_uring ----------------------------------------------------------- */
-
-enum uring_kind { URING_PLAIN, URING_FIXED, URING_SQPOLL };
-
-struct uring_job {
-	struct io_uring ring;
-	enum uring_kind kind;
-	const struct target *t;
-	char *bufs;
-	uint64_t seed;
-	uint64_t sub_t[MAX_QD];
-};
-
-static int uring_queue_read(struct uring_job *j, unsigned slot, uint64_t now)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&j->ring);
-	uint64_t off = rand_off(&j->seed, j->t->blocks);
-	char *buf = j->bufs + (size_t) slot * BS;
-
-	if (!sqe)
-		return -EBUSY;
-	if (j->kind == URING_FIXED) {
-		/* File slot 0, buffer slot == request slot. */
-		io_uring_prep_rw(IORING_OP_READ_FIXED, sqe, 0, buf, BS, off);
-		sqe->buf_index = (__u16) slot;
-		sqe->flags |= IOSQE_FIXED_FILE;
+		device_name(st.st_rdev, s->device, sizeof(s->device));
+		t->blocks = (bytes < size ? bytes : size) / t->bs;
 	} else {
-		io_uring_prep_read(sqe, j->t->fd, buf, BS, off);
+		device_name(st.st_dev, s->device, sizeof(s->device));
+		t->blocks = (uint64_t) st.st_size / t->bs;
+		if (!t->created && (uint64_t) st.st_size > size)
+			t->blocks = size / t->bs;
 	}
-	io_uring_sqe_set_data64(sqe, slot);
-	j->sub_t[slot] = now;
-	return 0;
-}
-
-static int uring_setup(struct uring_job *j, unsigned qd, struct bench_record *c)
-{
-	struct io_uring_params p;
-	struct iovec iov[MAX_QD];
-	unsigned i;
-	int ret;
-
-	memset(&p, 0, sizeof(p));
-	if (j->kind == URING_SQPOLL) {
-		p.flags = IORING_SETUP_SQPOLL;
-		p.sq_thread_idle = 100;		/* ms */
-	}
-	ret = io_uring_queue_init_params(qd, &j->ring, &p);
-	if (ret < 0)
-		return bench_record_fail(c, j->kind == URING_SQPOLL ?
-				 "io_uring_queue_init (SQPOLL)" :
-				 "io_uring_queue_init", ret);
-	if (j->kind != URING_FIXED)
-		return 0;
-	ret = io_uring_register((unsigned) j->ring.ring_fd,
-				IORING_REGISTER_FILES, &j->t->fd, 1);
-	if (ret < 0) {
-		io_uring_queue_exit(&j->ring);
-		return bench_record_fail(c, "IORING_REGISTER_FILES", ret);
-	}
-	for (i = 0; i < qd; i++) {
-		iov[i].iov_base = j->bufs + (size_t) i * BS;
-		iov[i].iov_len = BS;
-	}
-	ret = io_uring_register((unsigned) j->ring.ring_fd,
-				IORING_REGISTER_BUFFERS, iov, qd);
-	if (ret < 0) {
-		io_uring_queue_exit(&j->ring);
-		return bench_record_fail(c, "IORING_REGISTER_BUFFERS", ret);
+	if (!t->blocks) {
+		*failed = "--file is smaller than one block (--bs)";
+		return -EINVAL;
 	}
 	return 0;
 }
 
-static void eng_uring(const struct bench_opts *o, const struct target *t,
-		      struct bench_record *c, enum uring_kind kind)
-{
-	struct uring_job j;
-	struct io_uring_cqe *cqes[MAX_QD], *cqe;
-	unsigned done[MAX_QD];
-	unsigned qd = c->depth, inflight = 0, queued = 0, i;
-	uint64_t now;
-	struct window w;
-	int ret;
-
-	memset(&j, 0, sizeof(j));
-	j.kind = kind;
-	j.t = t;
-	j.seed = 42;
-	j.bufs = alloc_bufs(qd);
-	if (!j.bufs) {
-		bench_record_fail(c, "posix_memalign", -ENOMEM);
-		return;
-	}
-	if (uring_setup(&j, qd, c) < 0) {
-		free(j.bufs);
-		bench_record_finish(c);
-		return;
-	}
-	w = window_for(o);
-	now = uk_now_ns();
-	for (i = 0; i < qd; i++) {
-		ret = uring_queue_read(&j, i, now);
-		if (ret < 0) {
-			bench_record_fail(c, "io_uring_get_sqe", ret);
-			break;
-		}
-		queued++;
-	}
-	while (!c->err) {
-		unsigned n, ndone = 0;
-
-		ret = io_uring_submit_and_wait(&j.ring, 1);
-		if (ret == -EINTR && !uk_interrupted)
-			continue;
-		if (ret < 0) {
-			bench_record_fail(c, "io_uring_submit_and_wait", ret);
-			break;
-		}
-		inflight += queued;
-		queued = 0;
-		n = io_uring_peek_batch_cqe(&j.ring, cqes, qd);
-		if (!n)
-			continue;
-		now = uk_now_ns();
-		for (i = 0; i < n; i++) {
-			unsigned slot = (unsigned) io_uring_cqe_get_data64(cqes[i]);
-
-			if (cqes[i]->res != (int) BS) {
-				bench_record_fail(c, kind == URING_FIXED ? "READ_FIXED" : "READ",
-					  cqes[i]->res < 0 ? cqes[i]->res : -EIO);
-				continue;
-			}
-			if (now >= w.start && now < w.end) {
-				c->ops++;
-				c->lat_ns_sum += (double) (now - j.sub_t[slot]);
-			}
-			done[ndone++] = slot;
-		}
-		io_uring_cq_advance(&j.ring, n);
-		inflight -= n;
-		if (c->err || now >= w.end || uk_interrupted)
-			break;
-		/* Refill the completed slots; they go out with the next enter. */
-		for (i = 0; i < ndone; i++) {
-			ret = uring_queue_read(&j, done[i], now);
-			if (ret < 0) {
-				bench_record_fail(c, "io_uring_get_sqe", ret);
-				break;
-			}
-			queued++;
-		}
-	}
-	if (!c->err)
-		c->window_s = (double) (w.end - w.start) / 1e9;
-
-	/* The buffers are the kernel's until every read has completed. */
-	if (queued && io_uring_submit(&j.ring) >= 0)
-		inflight += queued;
-	while (inflight) {
-		ret = io_uring_wait_cqe(&j.ring, &cqe);
-		if (ret == -EINTR)
-			continue;
-		if (ret < 0)
-			break;
-		io_uring_cqe_seen(&j.ring, cqe);
-		inflight--;
-	}
-	io_uring_queue_exit(&j.ring);
-	free(j.bufs);
-	bench_record_finish(c);
-}
-
-static void eng_uring_plain(const struct bench_opts *o, const struct target *t,
-			    struct bench_record *c)
-{
-	eng_uring(o, t, c, URING_PLAIN);
-}
-
-static void eng_uring_fixed(const struct bench_opts *o, const struct target *t,
-			    struct bench_record *c)
-{
-	eng_uring(o, t, c, URING_FIXED);
-}
-
-static void eng_uring_sqpoll(const struct bench_opts *o, const struct target *t,
-			     struct bench_record *c)
-{
-	eng_uring(o, t, c, URING_SQPOLL);
-}
-
-/* ---- the run and its report --------------------------------------------- */
+/* ---- the run ------------------------------------------------------------ */
 
 struct engine {
 	const char *name;
@@ -583,8 +221,31 @@ static const struct engine engines[] = {
 #define E_PSYNC		0
 #define E_LIBAIO	1
 
-static const unsigned depths[] = { 1, 8, 32 };
-#define NR_DEPTHS	(sizeof(depths) / sizeof(depths[0]))
+/* The depths to sweep: --qd, or the default for this kind of run. */
+static void fill_depths(struct bench_opts *o)
+{
+	const unsigned *q = o->quick ? quick_qds : default_qds;
+	size_t n = o->quick ? sizeof(quick_qds) / sizeof(quick_qds[0]) :
+		   sizeof(default_qds) / sizeof(default_qds[0]);
+
+	if (o->nr_qd)
+		return;
+	memcpy(o->qd, q, n * sizeof(*q));
+	o->nr_qd = (unsigned) n;
+}
+
+struct bench_plan bench_storage_plan(const struct bench_opts *o)
+{
+	struct bench_opts so = *o;
+	struct bench_plan p;
+
+	fill_depths(&so);
+	p.cells = so.nr_qd * (unsigned) NR_ENGINES;
+	p.seconds = p.cells * (so.warm_s + so.cell_s + 0.01);
+	if (!so.file)
+		p.seconds += (double) data_size(&so) / CREATE_BYTES_PER_S;
+	return p;
+}
 
 int bench_storage(struct bench_suite *s)
 {
@@ -593,20 +254,26 @@ int bench_storage(struct bench_suite *s)
 	unsigned d, e;
 	int ret;
 
-	ret = open_target(&s->opts, &t, &failed);
-	if (ret) {
-		s->err = ret;
-		snprintf(s->failed, sizeof(s->failed), "%s", failed);
-		return 1;
-	}
+	fill_depths(&s->opts);
+	s->depth_name = "qd";
+	memset(&t, 0, sizeof(t));
+	t.bs = s->opts.bs;
+	t.rw = s->opts.rw;
+	ret = open_target(s, &t, &failed);
 	snprintf(s->path, sizeof(s->path), "%s", t.path);
 	s->created = t.created;
 	s->direct = t.direct;
-	for (d = 0; d < NR_DEPTHS && !uk_interrupted; d++)
+	s->is_blockdev = t.blockdev;
+	s->data_bytes = t.blocks * t.bs;
+	if (ret) {
+		s->err = ret;
+		snprintf(s->failed, sizeof(s->failed), "%s", failed);
+	}
+	for (d = 0; !ret && d < s->opts.nr_qd && !uk_interrupted; d++)
 		for (e = 0; e < NR_ENGINES && !uk_interrupted; e++) {
 			size_t row = s->nr;
 			struct bench_record *c = bench_suite_add(s, engines[e].name,
-								 depths[d]);
+								 s->opts.qd[d]);
 
 			if (!c)
 				break;
@@ -615,9 +282,14 @@ int bench_storage(struct bench_suite *s)
 				c->base[0] = (int) (row - e + E_PSYNC);
 				c->base[1] = (int) (row - e + E_LIBAIO);
 			}
+			bench_progress_cell(s, "%s at QD %u", engines[e].name,
+					    s->opts.qd[d]);
 			engines[e].run(&s->opts, &t, c);
 		}
-	close(t.fd);
+	if (t.fd >= 0)
+		close(t.fd);
+	if (t.created && !s->opts.keep && !unlink(t.path))
+		s->removed = true;
 	s->interrupted = uk_interrupted;
-	return uk_interrupted ? 1 : 0;
+	return ret || uk_interrupted ? 1 : 0;
 }

@@ -431,7 +431,13 @@ static void tcp_cell(void *arg, const struct bench_opts *o, size_t g, size_t k,
 	free(x);
 }
 
+struct bench_plan bench_tcp_plan(const struct bench_opts *o)
+{
+	return net_plan(o, NR_COUNTS * NR_SERVERS, 0.05);
+}
+
 int bench_tcp(struct bench_suite *s)
 {
+	s->depth_name = "connections";
 	return net_run_cells(s, NR_COUNTS, NR_SERVERS, tcp_cell, NULL);
 }

@@ -434,6 +434,11 @@ static void udp_cell(void *arg, const struct bench_opts *o, size_t g, size_t k,
 	free(x);
 }
 
+struct bench_plan bench_udp_plan(const struct bench_opts *o)
+{
+	return net_plan(o, NR_RECEIVERS, 0.1);
+}
+
 int bench_udp(struct bench_suite *s)
 {
 	return net_run_cells(s, 1, NR_RECEIVERS, udp_cell, NULL);

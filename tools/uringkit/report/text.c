@@ -33,11 +33,6 @@ static const char *micro(const struct bench_suite *s)
 	return s->opts.ascii ? "us" : "\u00b5s";
 }
 
-static const char *row_name(const struct bench_record *r)
-{
-	return r->title[0] ? r->title : r->engine;
-}
-
 static const char *engine_name(const struct bench_record *r)
 {
 	return r->engine;
@@ -64,8 +59,9 @@ static const struct bench_record *base_of(const struct bench_suite *s,
 
 static void print_err(const struct bench_record *r)
 {
-	printf("error: %s: %s (%s)\n", r->failed, uk_errname(r->err),
-	       strerror(-r->err));
+	char buf[200];
+
+	printf("error: %s\n", report_error(r, buf, sizeof(buf)));
 }
 
 /* Horizontal bars: one group of rows scaled to its own best value. */
@@ -144,7 +140,7 @@ static void nop_body(const struct bench_suite *s)
 	for (i = 0; i < s->nr; i++) {
 		const struct bench_record *r = &s->rec[i], *b = base_of(s, r, 0);
 
-		printf("  %-22s ", row_name(r));
+		printf("  %-22s ", report_row_name(r));
 		if (r->err) {
 			print_err(r);
 			continue;
@@ -157,7 +153,7 @@ static void nop_body(const struct bench_suite *s)
 	}
 	printf("  (getppid() is one plain system call, for scale; not a NOP)\n\n");
 	print_bars("requests/s (longer is better)", s->rec, s->nr, ops_per_s,
-		   row_name, "/s", s->opts.ascii);
+		   report_row_name, "/s", s->opts.ascii);
 	printf("\n");
 }
 
@@ -165,49 +161,79 @@ static void nop_body(const struct bench_suite *s)
 
 static void storage_begin(const struct bench_suite *s)
 {
-	printf("storage: 4 KiB random reads, queue depths 1, 8, 32, "
-	       "%.2f s per cell\n", s->opts.cell_s);
+	const struct bench_opts *o = &s->opts;
+	unsigned i;
+
+	printf("storage: %s, %u-byte I/Os, ", bench_rw_name(o->rw), o->bs);
+	if (o->nr_qd) {
+		printf("queue depth%s", o->nr_qd > 1 ? "s" : "");
+		for (i = 0; i < o->nr_qd; i++)
+			printf("%s%u", i ? "," : " ", o->qd[i]);
+	} else {
+		printf("the default queue depths");
+	}
+	printf(", %.2f s per cell\n", o->cell_s);
+}
+
+static void storage_file(const struct bench_suite *s)
+{
+	printf("  %s %s", s->is_blockdev ? "device" : "data file", s->path);
+	if (s->device[0] && !s->is_blockdev)
+		printf(" on %s", s->device);
+	printf(" (%llu MiB used", (unsigned long long) (s->data_bytes >> 20));
+	if (s->removed)
+		printf("; created for this run and removed");
+	else if (s->created)
+		printf("; created and kept (--keep)");
+	else if (!s->is_blockdev && !s->opts.file)
+		printf("; reused, kept from an earlier run");
+	printf(")\n");
+	if (s->direct)
+		printf("  I/O mode: O_DIRECT (the I/O goes to the device, "
+		       "not the page cache)\n");
+	else
+		printf("  I/O mode: buffered, O_DIRECT refused by this "
+		       "filesystem; nothing was dropped from the page cache, "
+		       "so reads are mostly memory copies\n");
 }
 
 static void storage_body(const struct bench_suite *s)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *us = micro(s);
 	size_t i, n;
+	int w;
 
 	if (s->err) {
 		printf("  error: %s: %s (%s)\n\n", s->failed, uk_errname(s->err),
 		       strerror(-s->err));
 		return;
 	}
-	printf("  data file %s (%llu MiB, %s; kept for the next run)\n",
-	       s->path, (unsigned long long) (s->opts.file_size >> 20),
-	       s->created ? "created now" : "reused");
-	if (s->direct)
-		printf("  I/O mode: O_DIRECT (reads go to the device, "
-		       "not the page cache)\n");
-	else
-		printf("  I/O mode: buffered, O_DIRECT refused by this "
-		       "filesystem; nothing was dropped from the page cache, "
-		       "so reads are mostly memory copies\n");
-	printf("  psync at QD > 1 runs QD threads of pread(); libaio and "
-	       "io_uring keep QD reads in flight from one thread\n\n");
+	storage_file(s);
+	printf("  psync at QD > 1 runs QD threads; libaio (the kernel's AIO "
+	       "calls) and io_uring keep QD I/Os in flight from one thread\n\n");
 	if (s->interrupted)
 		return;
 
-	printf("  %3s  %-16s %10s %10s %10s %10s\n", "QD", "engine", "IOPS",
-	       s->opts.ascii ? "avg lat us" : "avg lat \u00b5s", "vs psync",
-	       "vs libaio");
+	printf("  %4s  %-16s %9s %9s %9s %9s %9s %8s %9s %9s\n", "QD", "engine",
+	       "IOPS", "mean", "p50", "p99", "p99.9", "CPU/IO", "vs", "vs");
+	/* "µs" is two columns wide but three bytes long */
+	w = s->opts.ascii ? 9 : 10;
+	printf("  %4s  %-16s %9s %*s %*s %*s %*s %*s %9s %9s\n", "", "", "",
+	       w, us, w, us, w, us, w, us, w - 1, us, "psync", "libaio");
 	for (i = 0; i < s->nr; i++) {
 		const struct bench_record *r = &s->rec[i];
 		const struct bench_record *b0 = base_of(s, r, 0);
 		const struct bench_record *b1 = base_of(s, r, 1);
 
-		printf("  %3u  %-16s ", r->depth, r->engine);
+		printf("  %4u  %-16s ", r->depth, r->engine);
 		if (r->err) {
 			print_err(r);
 			continue;
 		}
-		printf("%10.0f %10.1f", r->ops_per_s, r->lat_mean_us);
+		printf("%9.0f %9.1f %9.1f %9.1f %9.1f %8.2f", r->ops_per_s,
+		       r->lat_mean_us, r->lat_p50_us, r->lat_p99_us,
+		       r->lat_p999_us, r->cpu_us_per_op);
 		if (!b0 || !b1) {
 			printf(" %9s %9s\n", "-", "-");
 			continue;
@@ -216,8 +242,9 @@ static void storage_body(const struct bench_suite *s)
 		print_ratio(s, r->ops_per_s, b1->ops_per_s, !b1->err);
 		printf("\n");
 	}
-	printf("  (latency: submit to completion, %s per request, as the "
-	       "program sees it)\n", micro(s));
+	printf("  (latency: submit to completion as the program sees it, %s; "
+	       "p50/p99/p99.9 from a\n   histogram; CPU/IO: the process's "
+	       "user + sys time per I/O, %s, warm-up included)\n", us, us);
 	if (cpus <= 2)
 		printf("  (sqpoll: the kernel's submission thread spins on a CPU "
 		       "of its own; with %ld CPUs\n   it competes with the "
@@ -272,7 +299,7 @@ static void udp_body(const struct bench_suite *s)
 	for (i = 0; i < s->nr; i++) {
 		const struct bench_record *r = &s->rec[i], *b = base_of(s, r, 0);
 
-		printf("  %-27s ", row_name(r));
+		printf("  %-27s ", report_row_name(r));
 		if (r->err) {
 			print_err(r);
 			continue;
@@ -365,6 +392,44 @@ static void tcp_body(const struct bench_suite *s)
 	printf("\n");
 }
 
+/* ---- any other suite ---------------------------------------------------- */
+
+static void generic_begin(const struct bench_suite *s)
+{
+	printf("%s: %.2f s per cell\n", s->name, s->opts.cell_s);
+}
+
+/* The metrics every suite may fill, in a plain table. */
+static void generic_body(const struct bench_suite *s)
+{
+	size_t i;
+
+	print_rounds(s);
+	if (s->err) {
+		printf("  error: %s: %s (%s)\n\n", s->failed, uk_errname(s->err),
+		       strerror(-s->err));
+		return;
+	}
+	printf("  %-28s %6s %12s %10s %10s %10s\n", "", s->depth_name ?
+	       s->depth_name : "", "ops/s", "mean us", "p99 us", "CPU us/op");
+	for (i = 0; i < s->nr; i++) {
+		const struct bench_record *r = &s->rec[i];
+
+		printf("  %-28s ", report_row_name(r));
+		if (r->depth)
+			printf("%6u ", r->depth);
+		else
+			printf("%6s ", "");
+		if (r->err) {
+			print_err(r);
+			continue;
+		}
+		printf("%12.0f %10.1f %10.1f %10.2f\n", r->ops_per_s,
+		       r->lat_mean_us, r->lat_p99_us, r->cpu_us_per_op);
+	}
+	printf("\n");
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 struct text_suite {
@@ -397,7 +462,7 @@ void report_text_intro(const struct bench_run_info *info)
 	printf("Note: this machine may be shared and the numbers are noisy; "
 	       "compare the ratios\n(measured in the same run), not the "
 	       "absolute values. Warm-up %.2f s per cell, not counted.\n\n",
-	       info->warm_s);
+	       info->opts->warm_s);
 }
 
 void report_text_begin(const struct bench_suite *s)
@@ -406,6 +471,8 @@ void report_text_begin(const struct bench_suite *s)
 
 	if (t)
 		t->begin(s);
+	else
+		generic_begin(s);
 }
 
 void report_text_suite(const struct bench_suite *s)
@@ -414,12 +481,18 @@ void report_text_suite(const struct bench_suite *s)
 
 	if (t)
 		t->body(s);
+	else
+		generic_body(s);
 }
 
-void report_text_end(double total_s, bool interrupted)
+void report_text_end(const struct bench_run_info *info, double total_s,
+		     bool interrupted)
 {
 	if (interrupted)
-		printf("interrupted\n");
+		printf("interrupted after %.1f s\n", total_s);
+	else if (info->estimate_s > 0)
+		printf("total time %.1f s (estimated %.0f s)\n", total_s,
+		       info->estimate_s);
 	else
 		printf("total time %.1f s\n", total_s);
 }
