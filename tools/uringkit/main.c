@@ -55,14 +55,14 @@ static int cmd_hotpath(int argc, char **argv)
 static void bench_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: uringkit bench [options] [nop|storage|net|all]\n"
+		"usage: uringkit bench [options] [nop|storage|net|udp|tcp|all]\n"
 		"\n"
 		"  --quick         about 10 s in all (short cells)\n"
 		"  --time SECONDS  measured time per cell (default 2; --quick 0.4)\n"
 		"  --file PATH     storage data file (default $TMPDIR or /var/tmp,\n"
 		"                  uringkit-bench.dat; created once, then reused)\n"
 		"  --size MIB      size of the data file (default 256)\n"
-		"  --rate N        net: UDP packets/s the sender offers (default 10000)\n"
+		"  --rate N        net: UDP packets/s the sender offers (default 10000 and 100000)\n"
 		"  --ascii         no Unicode bars or symbols\n");
 }
 
@@ -110,10 +110,9 @@ static int cmd_bench(int argc, char **argv)
 {
 	struct bench_opts o = {
 		.cell_s = 2.0, .warm_s = 0.5, .file_size = 256ULL << 20,
-		.net_rate = 10000,
 	};
 	struct bench_run_info info = { .what = "all" };
-	bool do_nop = true, do_storage = true, do_net = true;
+	bool do_nop = true, do_storage = true, do_udp = true, do_tcp = true;
 	unsigned long long v;
 	double time_s = 0;
 	uint64_t start = uk_now_ns();
@@ -144,19 +143,22 @@ static int cmd_bench(int argc, char **argv)
 			bench_usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "nop") || !strcmp(a, "storage") ||
-			   !strcmp(a, "net") || !strcmp(a, "all")) {
-			bool all = !strcmp(a, "all");
+			   !strcmp(a, "net") || !strcmp(a, "udp") ||
+			   !strcmp(a, "tcp") || !strcmp(a, "all")) {
+			bool all = !strcmp(a, "all"), net = !strcmp(a, "net");
 
 			info.what = a;
 			do_nop = all || !strcmp(a, "nop");
 			do_storage = all || !strcmp(a, "storage");
-			do_net = all || !strcmp(a, "net");
+			do_udp = all || net || !strcmp(a, "udp");
+			do_tcp = all || net || !strcmp(a, "tcp");
 		} else {
 			fprintf(stderr, "uringkit bench: unknown argument '%s'\n", a);
 			bench_usage(stderr);
 			return 2;
 		}
 	}
+	o.quick = info.quick;
 	if (info.quick) {
 		o.cell_s = 0.4;
 		o.warm_s = 0.1;
@@ -187,9 +189,9 @@ static int cmd_bench(int argc, char **argv)
 	}
 	if (do_storage && !uk_interrupted)
 		ret |= run_suite("storage", bench_storage, &o);
-	if (do_net && !uk_interrupted)
+	if (do_udp && !uk_interrupted)
 		ret |= run_suite("udp", bench_udp, &o);
-	if (do_net && !uk_interrupted)
+	if (do_tcp && !uk_interrupted)
 		ret |= run_suite("tcp", bench_tcp, &o);
 	report_text_end((double) (uk_now_ns() - start) / 1e9, uk_interrupted);
 	return uk_interrupted ? 130 : ret;

@@ -268,11 +268,11 @@ void net_cell_end(struct net_cell *x, int peer_ret,
 void net_epoll_loop(struct net_cell *x, const int *fds, unsigned n,
 		    uint64_t (*ready)(struct net_cell *x, unsigned i))
 {
-	struct epoll_event evs[64];
+	struct epoll_event evs[256];
 	unsigned i;
 	int ep;
 
-	ep = epoll_create1(EPOLL_CLOEXEC);
+	ep = x->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0) {
 		bench_record_fail(x->r, "epoll_create1", -errno);
 		return;
@@ -293,7 +293,7 @@ void net_epoll_loop(struct net_cell *x, const int *fds, unsigned n,
 	if (net_go(x))
 		goto out;
 	for (;;) {
-		int nev = epoll_wait(ep, evs, 64, POLL_MS), j;
+		int nev = epoll_wait(ep, evs, 256, POLL_MS), j;
 		uint64_t done = 0;
 
 		if (nev < 0 && errno != EINTR) {
@@ -307,6 +307,7 @@ void net_epoll_loop(struct net_cell *x, const int *fds, unsigned n,
 	}
 out:
 	close(ep);
+	x->ep = -1;
 }
 
 /* ---- io_uring --------------------------------------------------------------- */

@@ -32,7 +32,9 @@ struct go_msg {
 /* Sent back by a child just before it exits. */
 struct child_report {
 	uint64_t count;		/* UDP: datagrams sent; TCP: requests done */
-	uint64_t win;		/* TCP: requests completed in the window */
+	uint64_t win;		/* sent (UDP) or completed (TCP) in the window */
+	uint64_t first;		/* UDP: sequence number of the window's first */
+	double lat_p50_us, lat_p99_us;	/* TCP: request to response, window */
 	int err;
 	char failed[48];
 };
@@ -97,6 +99,7 @@ struct net_cell {
 	const char *late_fail;	/* reaching that stop is a failure; NULL: not */
 	unsigned unit;		/* bytes per unit of work; 1: counted as is */
 	unsigned live;		/* open connections (UDP: 1) */
+	int ep;			/* net_epoll_loop's epoll fd, for ready() */
 	bool started;
 	uint64_t tend;
 	struct meter m;
@@ -113,7 +116,10 @@ bool net_tick(struct net_cell *x, uint64_t amount);
 void net_cell_end(struct net_cell *x, int peer_ret,
 		  const struct child_report *rep, const char *no_end);
 
-/* epoll over fds (made non-blocking); ready() returns the amount done. */
+/*
+ * epoll over fds (made non-blocking, event data i: fds[i]); ready() returns
+ * the amount done and may add fds of its own to x->ep.
+ */
 void net_epoll_loop(struct net_cell *x, const int *fds, unsigned n,
 		    uint64_t (*ready)(struct net_cell *x, unsigned i));
 

@@ -21,7 +21,8 @@ struct bench_opts {
 	const char *file;	/* storage: data file, NULL for the default */
 	uint64_t file_size;	/* storage: bytes */
 	bool ascii;		/* no Unicode in the output */
-	unsigned net_rate;	/* udp: packets/s offered (--rate) */
+	unsigned net_rate;	/* udp: packets/s offered (--rate), 0: 10K and 100K */
+	bool quick;		/* --quick: suites may run fewer cells */
 };
 
 /*
