@@ -35,16 +35,18 @@ static void udp_row(const char *line)
 
 static void tcp_row(const char *line, int off, unsigned conns, int *seen)
 {
-	double rps = 0, p50 = 0, p99 = 0, cpu = 0, cpu_req = 0;
+	double rps = 0, p50 = 0, p99 = 0, cpu = 0, wait = 0, cpu_req = 0;
+	double client = 0;
 	const char *name = line + off;
 
 	if (strstr(line, "error:"))
 		t_fail("TCP row failed: %s", line);
 	if ((size_t) off + TCP_NAME > strlen(line) ||
-	    sscanf(name + TCP_NAME, "%lf %lf %lf %lf %lf", &rps, &p50, &p99,
-		   &cpu, &cpu_req) != 5)
+	    sscanf(name + TCP_NAME, "%lf %lf %lf %lf %lf %lf %lf", &rps, &p50,
+		   &p99, &cpu, &wait, &cpu_req, &client) != 7)
 		t_fail("unparsable TCP row: %s", line);
-	if (!(rps > 0) || !(p50 > 0) || !(p99 >= p50) || !(cpu_req > 0))
+	if (!(rps > 0) || !(p50 > 0) || !(p99 >= p50) || !(cpu > 0) ||
+	    !(wait >= 0) || !(cpu_req > 0) || !(client > 0))
 		t_fail("incomplete TCP row: %s", line);
 	if (!strncmp(name, "epoll ", 6))
 		seen[conns == 300] |= 1;

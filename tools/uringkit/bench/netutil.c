@@ -165,6 +165,25 @@ static uint64_t ru_ns(const struct rusage *ru)
 	       ((uint64_t) ru->ru_utime.tv_usec + (uint64_t) ru->ru_stime.tv_usec) * 1000;
 }
 
+/*
+ * Time this thread spent runnable but waiting for a CPU (schedstat's
+ * second field), 0 where the kernel does not keep it. On a machine busy
+ * with other work it says how much of the window the thread wanted to run
+ * and could not.
+ */
+static uint64_t rq_wait_ns(void)
+{
+	unsigned long long run = 0, wait = 0;
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %llu", &run, &wait) != 2)
+		wait = 0;
+	fclose(f);
+	return wait;
+}
+
 static void cpu_sample(struct cpu_sample *s)
 {
 	struct rusage thr, proc;
@@ -175,6 +194,7 @@ static void cpu_sample(struct cpu_sample *s)
 	s->thr_ns = ru_ns(&thr);
 	s->proc_ns = ru_ns(&proc);
 	s->nvcsw = thr.ru_nvcsw;
+	s->rq_wait_ns = rq_wait_ns();
 }
 
 /* Count n units of work just done; returns the time now. */
@@ -262,6 +282,8 @@ void net_cell_end(struct net_cell *x, int peer_ret,
 		proc = thr;
 	x->r->cpu_pct = proc / wall * 100;
 	x->r->cpu_other_pct = (proc - thr) / wall * 100;
+	x->r->rq_wait_pct = (double) (m->s1.rq_wait_ns - m->s0.rq_wait_ns) /
+			    wall * 100;
 	if (m->win) {
 		x->r->cpu_us_per_op = proc / 1e3 / (double) m->win;
 		x->r->wakeups_per_op = (double) (m->s1.nvcsw - m->s0.nvcsw) /

@@ -35,6 +35,7 @@ struct child_report {
 	uint64_t win;		/* sent (UDP) or completed (TCP) in the window */
 	uint64_t first;		/* UDP: sequence number of the window's first */
 	double lat_p50_us, lat_p99_us;	/* TCP: request to response, window */
+	uint64_t cpu_ns;	/* TCP: the client's CPU over the window */
 	int err;
 	char failed[48];
 };
@@ -75,6 +76,7 @@ struct cpu_sample {
 	uint64_t thr_ns;	/* this thread, user + sys */
 	uint64_t proc_ns;	/* the whole process, user + sys */
 	long nvcsw;		/* this thread's voluntary context switches */
+	uint64_t rq_wait_ns;	/* this thread, runnable but not running */
 };
 
 /*

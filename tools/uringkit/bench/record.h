@@ -47,6 +47,8 @@ struct bench_record {
 	double cpu_us_per_op;
 	double wakeups_per_op;	/* voluntary context switches */
 	double sent, received;	/* udp: datagrams */
+	double peer_cpu_us_per_op;	/* tcp: the load generator's CPU */
+	double rq_wait_pct;	/* net: measured thread waiting for a CPU */
 
 	/* The raw counts the metrics come from. */
 	uint64_t ops;		/* completed inside the measured window */

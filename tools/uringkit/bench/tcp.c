@@ -31,6 +31,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include "../uringkit.h"
 #include "netutil.h"
@@ -243,6 +244,22 @@ static void *cthread_run(void *arg)
 	return NULL;
 }
 
+static void sleep_until(uint64_t t)
+{
+	struct timespec ts = { .tv_sec = (time_t) (t / NS),
+			       .tv_nsec = (long) (t % NS) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
+	       !uk_interrupted)
+		;
+}
+
+static uint64_t ru_ns(const struct rusage *ru)
+{
+	return ((uint64_t) ru->ru_utime.tv_sec + (uint64_t) ru->ru_stime.tv_sec) * NS +
+	       ((uint64_t) ru->ru_utime.tv_usec + (uint64_t) ru->ru_stime.tv_usec) * 1000;
+}
+
 static void tcp_client(void *varg, int go_r, int res_w)
 {
 	const struct tcp_client_arg *a = varg;
@@ -250,6 +267,7 @@ static void tcp_client(void *varg, int go_r, int res_w)
 	struct child_report r;
 	struct cconn *c;
 	struct go_msg g;
+	struct rusage ru0, ru1;
 	uint64_t *hist;
 	unsigned i, k, nth = CLIENT_THREADS, per;
 	int one = 1, ret;
@@ -286,6 +304,11 @@ static void tcp_client(void *varg, int go_r, int res_w)
 		if (ret)
 			child_fail(res_w, &r, "client pthread_create", -ret);
 	}
+	/* The client's own CPU over the window, for the report's footnote. */
+	sleep_until(g.wstart);
+	getrusage(RUSAGE_SELF, &ru0);
+	sleep_until(g.wend);
+	getrusage(RUSAGE_SELF, &ru1);
 	for (k = 0; k < nth; k++) {
 		pthread_join(th[k].tid, NULL);
 		if (th[k].err && !r.err) {
@@ -297,6 +320,7 @@ static void tcp_client(void *varg, int go_r, int res_w)
 		for (i = 0; i < HIST_BUCKETS; i++)
 			hist[i] += th[k].hist[i];
 	}
+	r.cpu_ns = ru_ns(&ru1) - ru_ns(&ru0);
 	r.lat_p50_us = hist_percentile(hist, r.win, 0.50);
 	r.lat_p99_us = hist_percentile(hist, r.win, 0.99);
 	/* Closing is the end-of-run signal: the server sees EOF on each. */
@@ -649,6 +673,9 @@ static void tcp_cell(void *arg, const struct bench_opts *o, size_t g, size_t k,
 		r->window_s = o->cell_s;
 		r->lat_p50_us = rep.lat_p50_us;
 		r->lat_p99_us = rep.lat_p99_us;
+		if (rep.win)
+			r->peer_cpu_us_per_op = (double) rep.cpu_ns / 1e3 /
+						(double) rep.win;
 	}
 	bench_record_finish(r);
 	free(x);

@@ -127,6 +127,16 @@ static void print_ratio(const struct bench_suite *s, double v, double base,
 		printf(" %8.2f%s", v / base, times(s));
 }
 
+/* As print_ratio(), one column narrower. */
+static void print_ratio8(const struct bench_suite *s, double v, double base,
+			 bool ok)
+{
+	if (!ok || !(base > 0))
+		printf(" %8s", "n/a");
+	else
+		printf(" %7.2f%s", v / base, times(s));
+}
+
 /* ---- nop ---------------------------------------------------------------- */
 
 static void nop_begin(const struct bench_suite *s)
@@ -335,11 +345,12 @@ static void tcp_body(const struct bench_suite *s)
 		return;
 
 	snprintf(hdr, sizeof(hdr), "%s CPU/req", micro(s));
-	printf("  %5s  %-9s %11s %8s %8s %7s %11s %9s %10s\n", "conns",
-	       "server", "requests/s", "p50", "p99", "CPU %", hdr, "req/s vs",
-	       "CPU/req vs");
-	printf("  %5s  %-9s %11s %8s %8s %7s %11s %9s %10s\n", "", "", "",
-	       micro(s), micro(s), "", "", "epoll", "epoll");
+	printf("  %5s  %-9s %10s %6s %6s %5s %5s %11s %7s %8s %8s\n", "conns",
+	       "server", "requests/s", "p50", "p99", "CPU", "wait", hdr,
+	       "client", "req/s vs", "CPU/req");
+	printf("  %5s  %-9s %10s %6s %6s %5s %5s %11s %7s %8s %8s\n", "", "",
+	       "", micro(s), micro(s), "%", "%", "", "CPU/req", "epoll",
+	       "vs epoll");
 	for (i = 0; i < s->nr; i++) {
 		const struct bench_record *r = &s->rec[i], *b = base_of(s, r, 0);
 
@@ -348,20 +359,22 @@ static void tcp_body(const struct bench_suite *s)
 			print_err(r);
 			continue;
 		}
-		printf("%11.0f %8.1f %8.1f %7.2f %11.2f", r->ops_per_s,
-		       r->lat_p50_us, r->lat_p99_us, r->cpu_pct,
-		       r->cpu_us_per_op);
+		printf("%10.0f %6.0f %6.0f %5.1f %5.1f %11.2f %7.2f",
+		       r->ops_per_s, r->lat_p50_us, r->lat_p99_us, r->cpu_pct,
+		       r->rq_wait_pct, r->cpu_us_per_op, r->peer_cpu_us_per_op);
 		if (!b) {
-			printf(" %9s %10s\n", "-", "-");
+			printf(" %8s %8s\n", "-", "-");
 			continue;
 		}
-		print_ratio(s, r->ops_per_s, b->ops_per_s, !b->err);
-		print_ratio(s, r->cpu_us_per_op, b->cpu_us_per_op, !b->err);
+		print_ratio8(s, r->ops_per_s, b->ops_per_s, !b->err);
+		print_ratio8(s, r->cpu_us_per_op, b->cpu_us_per_op, !b->err);
 		printf("\n");
 	}
 	printf("  (requests/s and latency, request sent to echo checked: as "
 	       "the client sees them;\n   CPU: the server process, which "
-	       "shares the %ld CPUs with the client)\n\n",
+	       "shares the %ld CPUs with the client; wait: the server\n   "
+	       "thread runnable but waiting for a CPU, %% of the window; "
+	       "client: its CPU per request)\n\n",
 	       sysconf(_SC_NPROCESSORS_ONLN));
 
 	for (i = 0; i < s->nr; i += n) {
