@@ -3,7 +3,7 @@
  * uringkit: what io_uring can do on this machine, and how fast.
  *
  *   uringkit probe [--json]
- *   uringkit bench [--quick] [--time S] [nop|storage|net|all]
+ *   uringkit bench [--quick] [--time S] [nop|storage|net|udp|tcp|all]
  *   uringkit bench hotpath [options]   (runs bench/hotpath.sh)
  */
 #include <limits.h>
@@ -62,7 +62,7 @@ static void bench_usage(FILE *out)
 		"  --file PATH     storage data file (default $TMPDIR or /var/tmp,\n"
 		"                  uringkit-bench.dat; created once, then reused)\n"
 		"  --size MIB      size of the data file (default 256)\n"
-		"  --rate N        net: UDP packets/s the sender offers (default 10000 and 100000)\n"
+		"  --rate N        udp: packets/s the sender offers (default 10K and 100K)\n"
 		"  --ascii         no Unicode bars or symbols\n");
 }
 
@@ -231,7 +231,7 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  probe [--json]        what the running kernel's io_uring supports\n"
-		"  bench [options] [nop|storage|net|all]\n"
+		"  bench [options] [nop|storage|net|udp|tcp|all]\n"
 		"                        io_uring against psync, libaio and epoll here\n"
 		"                        (uringkit bench --help for its options)\n"
 		"  bench hotpath [--quick]\n"
