@@ -159,7 +159,7 @@ int net_loopback_socket(int type, struct sockaddr_in *addr,
 
 /* ---- the measured window -------------------------------------------------- */
 
-static uint64_t ru_ns(const struct rusage *ru)
+uint64_t rusage_ns(const struct rusage *ru)
 {
 	return ((uint64_t) ru->ru_utime.tv_sec + (uint64_t) ru->ru_stime.tv_sec) * NS +
 	       ((uint64_t) ru->ru_utime.tv_usec + (uint64_t) ru->ru_stime.tv_usec) * 1000;
@@ -191,8 +191,8 @@ static void cpu_sample(struct cpu_sample *s)
 	getrusage(RUSAGE_THREAD, &thr);
 	getrusage(RUSAGE_SELF, &proc);
 	s->t = uk_now_ns();
-	s->thr_ns = ru_ns(&thr);
-	s->proc_ns = ru_ns(&proc);
+	s->thr_ns = rusage_ns(&thr);
+	s->proc_ns = rusage_ns(&proc);
 	s->nvcsw = thr.ru_nvcsw;
 	s->rq_wait_ns = rq_wait_ns();
 }

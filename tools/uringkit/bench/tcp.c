@@ -256,12 +256,6 @@ static void sleep_until(uint64_t t)
 		;
 }
 
-static uint64_t ru_ns(const struct rusage *ru)
-{
-	return ((uint64_t) ru->ru_utime.tv_sec + (uint64_t) ru->ru_stime.tv_sec) * NS +
-	       ((uint64_t) ru->ru_utime.tv_usec + (uint64_t) ru->ru_stime.tv_usec) * 1000;
-}
-
 static void tcp_client(void *varg, int go_r, int res_w)
 {
 	const struct tcp_client_arg *a = varg;
@@ -306,7 +300,7 @@ static void tcp_client(void *varg, int go_r, int res_w)
 		if (ret)
 			child_fail(res_w, &r, "client pthread_create", -ret);
 	}
-	/* The client's own CPU over the window, for the report's footnote. */
+	/* The client's own CPU over the window: what the server shares with. */
 	sleep_until(g.wstart);
 	getrusage(RUSAGE_SELF, &ru0);
 	sleep_until(g.wend);
@@ -322,7 +316,7 @@ static void tcp_client(void *varg, int go_r, int res_w)
 		for (i = 0; i < HIST_BUCKETS; i++)
 			hist[i] += th[k].hist[i];
 	}
-	r.cpu_ns = ru_ns(&ru1) - ru_ns(&ru0);
+	r.cpu_ns = rusage_ns(&ru1) - rusage_ns(&ru0);
 	r.lat_p50_us = hist_percentile(hist, r.win, 0.50);
 	r.lat_p99_us = hist_percentile(hist, r.win, 0.99);
 	/* Closing is the end-of-run signal: the server sees EOF on each. */
