@@ -24,7 +24,7 @@ const struct bench_metric bench_metrics[] = {
 	METRIC(wakeups_per_op, "1", false),
 	METRIC(sent, "1", true),
 	METRIC(received, "1", true),
-	/* net: the load generator, for where the CPU goes */
+	/* net: where the time goes (the tcp client's CPU, waiting for a CPU) */
 	METRIC(peer_cpu_us_per_op, "us", false),
 	METRIC(rq_wait_pct, "%", false),
 };

@@ -34,7 +34,8 @@ struct bench_record {
 	const char *suite;	/* "nop", "storage", "udp", "tcp" */
 	const char *engine;	/* short name: bars, CSV */
 	char title[40];		/* the table's row name, "": engine */
-	unsigned depth;		/* batch (nop), queue depth, connections; 0: none */
+	unsigned depth;		/* batch (nop), queue depth, connections,
+			   packets/s offered (udp); 0: none */
 	int base[2];		/* rows this one is compared with, -1: none */
 
 	/* Metrics, by name in bench_metrics[]. */
