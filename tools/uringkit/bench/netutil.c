@@ -68,6 +68,11 @@ int child_start(struct child *ch, int close_fd,
 	int go[2], res[2];
 	pid_t parent = getpid();
 
+	/*
+	 * A child that failed before its go message has closed the pipe:
+	 * writing the message must return EPIPE, not kill the tool.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (pipe2(go, O_CLOEXEC))
 		return -errno;
 	if (pipe2(res, O_CLOEXEC)) {
