@@ -268,9 +268,11 @@ void net_cell_end(struct net_cell *x, int peer_ret,
 	} else if (rep->err) {
 		/*
 		 * Wrong bytes seen by the peer are the cause of whatever the
-		 * measured side saw next (a reset when the peer gave up).
+		 * measured side saw next (a reset when the peer gave up), and
+		 * a peer that failed is why it never finished.
 		 */
-		if (rep->err == -EPROTO)
+		if (rep->err == -EPROTO || (x->late_fail &&
+					    !strcmp(x->r->failed, x->late_fail)))
 			x->r->err = 0;
 		bench_record_fail(x->r, rep->failed, rep->err);
 	}
