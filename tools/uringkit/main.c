@@ -91,7 +91,7 @@ static void bench_usage(FILE *out)
 		"  --size MIB       size of a created data file (default 256; --quick 64)\n"
 		"  --keep           keep a data file this run created\n"
 		"udp:\n"
-		"  --rate N         packets/s the sender offers (default 10000)\n"
+		"  --rate N         udp: packets/s the sender offers (default 10K and 100K)\n"
 		"\n"
 		"Results go to stdout, progress and errors to stderr.\n");
 }
@@ -348,7 +348,7 @@ static int cmd_bench(int argc, char **argv)
 {
 	struct bench_cmd c = {
 		.o = { .cell_s = 2.0, .warm_s = 0.5, .file_size = 256ULL << 20,
-		       .net_rate = 10000, .bs = 4096, .rw = RW_RANDREAD },
+		       .net_rate = 0, .bs = 4096, .rw = RW_RANDREAD },
 	};
 	struct bench_run_info info = { .what = c.what, .version = URINGKIT_VERSION };
 	struct bench_suite *runs;

@@ -32,7 +32,10 @@ struct go_msg {
 /* Sent back by a child just before it exits. */
 struct child_report {
 	uint64_t count;		/* UDP: datagrams sent; TCP: requests done */
-	uint64_t win;		/* TCP: requests completed in the window */
+	uint64_t win;		/* sent (UDP) or completed (TCP) in the window */
+	uint64_t first;		/* UDP: sequence number of the window's first */
+	double lat_p50_us, lat_p99_us;	/* TCP: request to response, window */
+	uint64_t cpu_ns;	/* TCP: the client's CPU over the window */
 	int err;
 	char failed[48];
 };
@@ -68,11 +71,16 @@ int net_loopback_socket(int type, struct sockaddr_in *addr,
 
 /* ---- the measured side ---------------------------------------------------- */
 
+struct rusage;
+/* User + system time of a getrusage() result, in ns. */
+uint64_t rusage_ns(const struct rusage *ru);
+
 struct cpu_sample {
 	uint64_t t;		/* uk_now_ns() */
 	uint64_t thr_ns;	/* this thread, user + sys */
 	uint64_t proc_ns;	/* the whole process, user + sys */
 	long nvcsw;		/* this thread's voluntary context switches */
+	uint64_t rq_wait_ns;	/* this thread, runnable but not running */
 };
 
 /*
@@ -97,6 +105,7 @@ struct net_cell {
 	const char *late_fail;	/* reaching that stop is a failure; NULL: not */
 	unsigned unit;		/* bytes per unit of work; 1: counted as is */
 	unsigned live;		/* open connections (UDP: 1) */
+	int ep;			/* net_epoll_loop's epoll fd, for ready() */
 	bool started;
 	uint64_t tend;
 	struct meter m;
@@ -113,7 +122,10 @@ bool net_tick(struct net_cell *x, uint64_t amount);
 void net_cell_end(struct net_cell *x, int peer_ret,
 		  const struct child_report *rep, const char *no_end);
 
-/* epoll over fds (made non-blocking); ready() returns the amount done. */
+/*
+ * epoll over fds (made non-blocking, event data i: fds[i]); ready() returns
+ * the amount done and may add fds of its own to x->ep.
+ */
 void net_epoll_loop(struct net_cell *x, const int *fds, unsigned n,
 		    uint64_t (*ready)(struct net_cell *x, unsigned i));
 

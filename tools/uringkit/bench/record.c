@@ -24,6 +24,9 @@ const struct bench_metric bench_metrics[] = {
 	METRIC(wakeups_per_op, "1", false),
 	METRIC(sent, "1", true),
 	METRIC(received, "1", true),
+	/* net: where the time goes (the tcp client's CPU, waiting for a CPU) */
+	METRIC(peer_cpu_us_per_op, "us", false),
+	METRIC(rq_wait_pct, "%", false),
 };
 const size_t bench_nr_metrics = sizeof(bench_metrics) / sizeof(bench_metrics[0]);
 

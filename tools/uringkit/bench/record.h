@@ -33,7 +33,7 @@ struct bench_opts {
 	unsigned qd[BENCH_MAX_QDS];	/* storage: queue depths, in order */
 	unsigned nr_qd;
 	bool ascii;		/* no Unicode in the output */
-	unsigned net_rate;	/* udp: packets/s offered (--rate) */
+	unsigned net_rate;	/* udp: packets/s offered (--rate), 0: 10K and 100K */
 };
 
 /* "randread", ... */
@@ -57,7 +57,8 @@ struct bench_record {
 	const char *suite;	/* "nop", "storage", "udp", "tcp" */
 	const char *engine;	/* short name: bars, CSV */
 	char title[40];		/* the table's row name, "": engine */
-	unsigned depth;		/* batch (nop), queue depth, connections; 0: none */
+	unsigned depth;		/* batch (nop), queue depth, connections,
+			   packets/s offered (udp); 0: none */
 	int base[2];		/* rows this one is compared with, -1: none */
 
 	/* Metrics, by name in bench_metrics[]. */
@@ -71,6 +72,8 @@ struct bench_record {
 	double cpu_us_per_op;
 	double wakeups_per_op;	/* voluntary context switches */
 	double sent, received;	/* udp: datagrams */
+	double peer_cpu_us_per_op;	/* tcp: the load generator's CPU */
+	double rq_wait_pct;	/* net: measured thread waiting for a CPU */
 
 	/* The raw counts the metrics come from. */
 	uint64_t ops;		/* completed inside the measured window */

@@ -109,9 +109,13 @@ static void options(FILE *out, const struct bench_run_info *info)
 	fprintf(out, ", \"rw\": \"%s\", \"bs\": %u, \"file\": ", bench_rw_name(o->rw),
 		o->bs);
 	str_or_null(out, o->file);
-	fprintf(out, ", \"size\": %llu, \"keep\": %s, \"rate\": %u, \"svg\": ",
-		(unsigned long long) o->file_size, o->keep ? "true" : "false",
-		o->net_rate);
+	fprintf(out, ", \"size\": %llu, \"keep\": %s, \"rate\": ",
+		(unsigned long long) o->file_size, o->keep ? "true" : "false");
+	if (o->net_rate)	/* 0: the udp suite's own rates, in each record */
+		fprintf(out, "%u", o->net_rate);
+	else
+		fputs("null", out);
+	fputs(", \"svg\": ", out);
 	str_or_null(out, info->svg);
 	fputs("},\n", out);
 }

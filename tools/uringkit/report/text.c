@@ -123,6 +123,16 @@ static void print_ratio(const struct bench_suite *s, double v, double base,
 		printf(" %8.2f%s", v / base, times(s));
 }
 
+/* As print_ratio(), one column narrower. */
+static void print_ratio8(const struct bench_suite *s, double v, double base,
+			 bool ok)
+{
+	if (!ok || !(base > 0))
+		printf(" %8s", "n/a");
+	else
+		printf(" %7.2f%s", v / base, times(s));
+}
+
 /* ---- nop ---------------------------------------------------------------- */
 
 static void nop_begin(const struct bench_suite *s)
@@ -275,15 +285,14 @@ static void print_rounds(const struct bench_suite *s)
 
 static void udp_begin(const struct bench_suite *s)
 {
-	printf("net udp: 1 KiB datagrams at %u packets/s over 127.0.0.1, "
-	       "%.2f s measured per receiver\n", s->opts.net_rate,
-	       s->opts.cell_s);
+	printf("net udp: 1 KiB datagrams over 127.0.0.1, %.2f s measured per "
+	       "receiver and rate\n", s->opts.cell_s);
 }
 
 static void udp_body(const struct bench_suite *s)
 {
 	char hdr[32];
-	size_t i;
+	size_t i, n;
 
 	print_rounds(s);
 	printf("  CPU: the receiving process (its thread + any io_uring "
@@ -299,6 +308,8 @@ static void udp_body(const struct bench_suite *s)
 	for (i = 0; i < s->nr; i++) {
 		const struct bench_record *r = &s->rec[i], *b = base_of(s, r, 0);
 
+		if (!i || r->depth != s->rec[i - 1].depth)
+			printf("  at %u packets/s:\n", r->depth);
 		printf("  %-27s ", report_row_name(r));
 		if (r->err) {
 			print_err(r);
@@ -316,18 +327,26 @@ static void udp_body(const struct bench_suite *s)
 		else
 			printf(" %10s\n", "-");
 	}
-	printf("  (wrk %%: CPU of this process outside the receiving thread, "
-	       "i.e. io_uring workers;\n   wake/pkt: the receiving thread's "
-	       "voluntary context switches per packet;\n   vs a: CPU per "
+	printf("  (sent: by the sender inside the window; received: of those; "
+	       "wrk %%: CPU of this\n   process outside the receiving thread, "
+	       "i.e. io_uring workers; wake/pkt: the\n   receiving thread's "
+	       "voluntary context switches per packet; vs a: CPU per\n   "
 	       "packet against the blocking receiver, lower is better)\n");
 	printf("  c is the articles' design (default ring, one recv per "
-	       "packet, submit then wait);\n  d-f use a provided-buffer ring "
-	       "on a DEFER_TASKRUN|SINGLE_ISSUER ring; f waits for 32\n"
-	       "  completions or 1 ms (min_wait), trading up to 1 ms of "
-	       "latency for fewer wake-ups.\n  a, b and e learn each "
-	       "sender's address; c, d and f do not.\n\n");
-	print_bars("CPU ns per packet (shorter is better)", s->rec, s->nr,
-		   cpu_ns_per_op, engine_name, " ns", s->opts.ascii);
+	       "packet, submit then wait);\n  d-g use a provided-buffer ring "
+	       "on a DEFER_TASKRUN|SINGLE_ISSUER ring; f and g wait\n  for 32 "
+	       "completions or 1 ms (min_wait), trading up to 1 ms of latency "
+	       "for fewer\n  wake-ups. a, b, e and g learn each sender's "
+	       "address; c, d and f do not.\n\n");
+	for (i = 0; i < s->nr; i += n) {
+		char title[96];
+
+		n = depth_group(s, i);
+		snprintf(title, sizeof(title), "CPU ns per packet at %u "
+			 "packets/s (shorter is better)", s->rec[i].depth);
+		print_bars(title, &s->rec[i], n, cpu_ns_per_op, engine_name,
+			   " ns", s->opts.ascii);
+	}
 	printf("\n");
 }
 
@@ -335,8 +354,9 @@ static void udp_body(const struct bench_suite *s)
 
 static void tcp_begin(const struct bench_suite *s)
 {
-	printf("net tcp: 64-byte request/response over 127.0.0.1, 1, 8 and 32 "
-	       "connections, %.2f s per cell\n", s->opts.cell_s);
+	printf("net tcp: echo server, 128-byte request/response over "
+	       "127.0.0.1, %s connections,\n  %.2f s per cell\n",
+	       s->opts.quick ? "50 and 300" : "50, 300 and 1000", s->opts.cell_s);
 }
 
 static void tcp_body(const struct bench_suite *s)
@@ -345,38 +365,43 @@ static void tcp_body(const struct bench_suite *s)
 	size_t i, n;
 
 	print_rounds(s);
-	printf("  client: one process with blocking sockets (a request on "
-	       "every connection, then\n  every response), the same for all "
-	       "servers; server CPU as for udp\n\n");
+	printf("  load generator: one process, epoll threads, one request "
+	       "outstanding per\n  connection, every echo checked; server: "
+	       "one thread; CPU as for udp\n\n");
 	if (s->interrupted)
 		return;
 
 	snprintf(hdr, sizeof(hdr), "%s CPU/req", micro(s));
-	printf("  %5s  %-20s %11s %8s %11s %10s %10s\n", "conns", "server",
-	       "requests/s", "CPU %", hdr, "req/s vs", "CPU/req vs");
-	printf("  %5s  %-20s %11s %8s %11s %10s %10s\n", "", "", "", "", "",
-	       "epoll", "epoll");
+	printf("  %5s  %-9s %10s %6s %6s %5s %5s %11s %7s %8s %8s\n", "conns",
+	       "server", "requests/s", "p50", "p99", "CPU", "wait", hdr,
+	       "client", "req/s vs", "CPU/req");
+	printf("  %5s  %-9s %10s %6s %6s %5s %5s %11s %7s %8s %8s\n", "", "",
+	       "", micro(s), micro(s), "%", "%", "", "CPU/req", "epoll",
+	       "vs epoll");
 	for (i = 0; i < s->nr; i++) {
 		const struct bench_record *r = &s->rec[i], *b = base_of(s, r, 0);
 
-		printf("  %5u  %-20s ", r->depth, r->engine);
+		printf("  %5u  %-9s ", r->depth, r->engine);
 		if (r->err) {
 			print_err(r);
 			continue;
 		}
-		printf("%11.0f %8.2f %11.2f", r->ops_per_s, r->cpu_pct,
-		       r->cpu_us_per_op);
+		printf("%10.0f %6.0f %6.0f %5.1f %5.1f %11.2f %7.2f",
+		       r->ops_per_s, r->lat_p50_us, r->lat_p99_us, r->cpu_pct,
+		       r->rq_wait_pct, r->cpu_us_per_op, r->peer_cpu_us_per_op);
 		if (!b) {
-			printf(" %10s %10s\n", "-", "-");
+			printf(" %8s %8s\n", "-", "-");
 			continue;
 		}
-		print_ratio(s, r->ops_per_s, b->ops_per_s, !b->err);
-		print_ratio(s, r->cpu_us_per_op, b->cpu_us_per_op, !b->err);
+		print_ratio8(s, r->ops_per_s, b->ops_per_s, !b->err);
+		print_ratio8(s, r->cpu_us_per_op, b->cpu_us_per_op, !b->err);
 		printf("\n");
 	}
-	printf("  (requests/s as the client counts them; CPU: the server "
-	       "process, whose client\n   runs on the other CPU or shares "
-	       "one: with %ld CPUs they compete)\n\n",
+	printf("  (requests/s and latency, request sent to echo checked: as "
+	       "the client sees them;\n   CPU: the server process, which "
+	       "shares the %ld CPUs with the client; wait: the server\n   "
+	       "thread runnable but waiting for a CPU, %% of the window; "
+	       "client: its CPU per request)\n\n",
 	       sysconf(_SC_NPROCESSORS_ONLN));
 
 	for (i = 0; i < s->nr; i += n) {
