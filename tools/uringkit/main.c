@@ -250,6 +250,7 @@ int main(int argc, char **argv)
 		return cmd_hotpath(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "bench"))
 		return cmd_bench(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "inspect")) { int inspect_main(int, char **); return inspect_main(argc - 1, argv + 1); }
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		usage(stdout);
