@@ -310,6 +310,15 @@ int main(void)
 		ASSERT_EQ(uringkit_wake_send(NULL), -EINVAL);
 		ASSERT_EQ(uringkit_wake_handle(NULL, NULL, NULL), 0);
 		ASSERT_EQ(uringkit_wake_free(NULL), 0);
+		/* A ring whose fd is closed cannot be reached from outside. */
+		if (io_uring_register_ring_fd(&ring) == 1 &&
+		    io_uring_close_ring_fd(&ring) == 1) {
+			int fds = t_count_fds();
+
+			ASSERT_NULL(uringkit_wake_create(&ring, 1, 0, &err));
+			ASSERT_EQ(err, -EINVAL);
+			ASSERT_EQ(t_count_fds(), fds);
+		}
 		io_uring_queue_exit(&ring);
 	}
 

@@ -4,7 +4,8 @@
  *  - a tracked request is released exactly once, at its final CQE (the
  *    callback, then release, then its fd closed when asked); a CQE seen
  *    twice is -ESTALE, a foreign one is left alone, a full table says
- *    -ENOSPC;
+ *    -ENOSPC; a table with a request in flight is not freed, or when
+ *    abandoned releases nothing (the kernel completes into the memory);
  *  - cancel-and-drain while timeouts, a multishot receive with provided
  *    buffers, a zero-copy send and a linked chain are in flight, with
  *    every buffer malloc'd and freed by the release functions, so ASan
@@ -159,6 +160,38 @@ static void basics(void)
 	ASSERT_EQ(uringkit_reqtab_free(t, 4), -EINVAL);
 	ASSERT_EQ(uringkit_reqtab_free(t, 0), 0);
 	ASSERT_EQ(uringkit_reqtab_free(NULL, 0), 0);
+
+	/*
+	 * Teardown with a read still in flight: the table refuses to go, and
+	 * when abandoned releases nothing the kernel may still write into.
+	 */
+	{
+		static char target[16];
+		struct rec a = { 0 };
+
+		t = uringkit_reqtab_create(&ring, 2, &err);
+		ASSERT_NOT_NULL(t);
+		ASSERT_EQ(pipe(p), 0);
+		io_uring_prep_read(sqe = t_get_sqe(&ring), p[0], target,
+				   sizeof(target), 0);
+		d = desc(&a, p[0]);
+		d.flags = URINGKIT_REQ_CLOSE_FD;
+		ASSERT_GE(uringkit_req_track(t, sqe, &d), 0);
+		ASSERT_EQ(io_uring_submit(&ring), 1);
+		ASSERT_EQ(uringkit_reqtab_free(t, 0), -EBUSY);
+		ASSERT_EQ(uringkit_reqtab_free(t, URINGKIT_REQTAB_ABANDON), 0);
+		ASSERT_EQ(a.releases, 0);
+		ASSERT_EQ(fcntl(p[0], F_GETFD), 0);	/* not closed */
+		/* The kernel still owns the read: it completes into target. */
+		ASSERT_EQ(write(p[1], "late", 4), 4);
+		cqe = t_wait_cqe(&ring);
+		ASSERT_EQ(cqe->user_data >> 48, (__u64) URINGKIT_REQ_USER_DATA_TAG);
+		ASSERT_EQ(cqe->res, 4);
+		io_uring_cqe_seen(&ring, cqe);
+		ASSERT_MEM_EQ(target, "late", 4);
+		close(p[0]);
+		close(p[1]);
+	}
 	io_uring_queue_exit(&ring);
 }
 
