@@ -4,8 +4,8 @@
  * a short read is resubmitted until every byte came, EOF ends a read early
  * with the count, a 4 MiB send through a small socket buffer goes out in
  * several rounds and arrives intact, write-all/read-full move file data
- * at offsets and at the file position, and CQEs of other requests stay in
- * the CQ untouched.
+ * at offsets and at the file position, CQEs of other requests stay in
+ * the CQ untouched, and a CQ they fill up gets -EBUSY rather than a hang.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -226,10 +226,48 @@ static void file_offsets_and_others_cqes(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* A CQ full of other CQEs: the blocking helper says so instead of hanging. */
+static void cq_full_of_others(void)
+{
+	struct io_uring_params prm = { .flags = IORING_SETUP_CQSIZE,
+				       .cq_entries = 4 };
+	struct io_uring ring;
+	char in[8];
+	int p[2];
+	ssize_t ret;
+
+	t_ring_init(&ring, 4, &prm);
+	ASSERT_EQ(ring.cq.ring_entries, 4u);
+	for (unsigned i = 0; i < 4; i++) {
+		struct io_uring_sqe *sqe = t_get_sqe(&ring);
+
+		io_uring_prep_nop(sqe);
+		io_uring_sqe_set_data64(sqe, 500 + i);
+	}
+	ASSERT_EQ(io_uring_submit(&ring), 4);
+	ASSERT_EQ(pipe(p), 0);
+	ASSERT_EQ(write(p[1], "12345678", 8), 8);
+	ret = uringkit_read_full(&ring, p[0], in, sizeof(in),
+				 URINGKIT_XFER_CUR_POS);
+	ASSERT_EQ(ret, -EBUSY);
+	/* The four others, in order, then the read's own CQE. */
+	for (unsigned i = 0; i < 4; i++) {
+		struct t_cqe c = t_reap_cqe(&ring);
+
+		ASSERT_EQ(c.user_data, 500u + i);
+	}
+	ASSERT_EQ(t_reap_cqe(&ring).res, 8);
+	ASSERT_MEM_EQ(in, "12345678", 8);
+	close(p[0]);
+	close(p[1]);
+	io_uring_queue_exit(&ring);
+}
+
 int main(void)
 {
 	pipe_short_reads();
 	socket_big_send();
 	file_offsets_and_others_cqes();
+	cq_full_of_others();
 	return T_EXIT_PASS;
 }

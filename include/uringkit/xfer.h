@@ -92,8 +92,11 @@ int uringkit_xfer_complete(struct uringkit_xfer *x, int res);
  * Run x to its end on ring: get SQEs (uringkit_get_sqe()), submit, wait
  * for the transfer's own CQEs. Returns 0 when finished (x->error says how),
  * or a negative errno if the ring failed (x->done still counts what
- * moved; the round in flight, if any, was waited for). -EINVAL for NULL
- * arguments, -EOPNOTSUPP on an IORING_SETUP_CQE_MIXED ring.
+ * moved). -EINVAL for NULL arguments, -EOPNOTSUPP on an
+ * IORING_SETUP_CQE_MIXED ring, -EBUSY when the CQ filled up with other
+ * requests' CQEs before the transfer's own could arrive (reap them; the
+ * round in flight then completes later with a CQE of its own that the
+ * application must skip, and x does not count it).
  */
 int uringkit_xfer_run(struct io_uring *ring, struct uringkit_xfer *x);
 

@@ -122,6 +122,13 @@ static int take_cqe(struct io_uring *ring, __u64 ud, int *res)
 			io_uring_cq_advance(ring, 1);
 			return 0;
 		}
+		/*
+		 * A CQ full of other CQEs: ours waits in the kernel's overflow
+		 * list until the application reaps some, and waiting for one
+		 * more would never end.
+		 */
+		if (tail - head >= ring->cq.ring_entries)
+			return -EBUSY;
 		want = tail - head;
 	}
 }
