@@ -10,7 +10,7 @@ _uringkit()
 	cmd=${COMP_WORDS[1]}
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "probe doctor bench help --version -V --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "probe doctor inspect bench help --version -V --help" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -22,7 +22,7 @@ _uringkit()
 		;;
 	help)
 		[ "$COMP_CWORD" -eq 2 ] &&
-			COMPREPLY=($(compgen -W "probe doctor bench help" -- "$cur"))
+			COMPREPLY=($(compgen -W "probe doctor inspect bench help" -- "$cur"))
 		;;
 	bench)
 		case $prev in

@@ -21,6 +21,7 @@
 #include "uringkit.h"
 #include "bench/suites.h"
 #include "doctor/doctor.h"
+#include "inspect/inspect.h"
 #include "probe/probe.h"
 #include "report/report.h"
 
@@ -528,6 +529,7 @@ static void usage(FILE *out)
 		"commands:\n"
 		"  probe [--json]        what the running kernel's io_uring supports\n"
 		"  doctor                why io_uring does or does not work here, with fixes\n"
+		"  inspect PID [--json]  the io_uring rings of a running process\n"
 		"  bench [options] [SUITE...]\n"
 		"                        io_uring against psync, libaio and epoll here\n"
 		"  bench hotpath [--quick]\n"
@@ -553,6 +555,8 @@ static int cmd_help(int argc, char **argv)
 		return cmd_probe(2, help);
 	if (!strcmp(argv[1], "doctor"))
 		return cmd_doctor(2, help);
+	if (!strcmp(argv[1], "inspect"))
+		return inspect_main(2, help);
 	if (!strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
@@ -576,6 +580,8 @@ int main(int argc, char **argv)
 		return cmd_hotpath(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "bench"))
 		return cmd_bench(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "inspect"))
+		return inspect_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("uringkit %s (liburing API %d.%d)\n", URINGKIT_VERSION,
 		       io_uring_major_version(), io_uring_minor_version());
