@@ -186,6 +186,43 @@ tests: lib tool examples $(TEST_BINS) $(ABI_BINS)
 check: tests
 	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) test/run $(O)/test
 
+# ---- hardening: fuzzing, fault-injection walk, stress, valgrind ------------
+# fuzz/<name>.c are libFuzzer targets (fuzz/README). `make fuzz` builds them
+# with clang's libFuzzer and runs each for FUZZ_TIME seconds; `make check`
+# replays their saved inputs (fuzz/<name>/corpus and crashes) with $(CC),
+# no clang needed, as the tests fuzz-<name>.
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(filter-out fuzz/driver.c,\
+		$(wildcard fuzz/*.c)))
+FUZZ_CC    ?= clang-14
+FUZZ_TIME  ?= 60
+FUZZ_OUT   := build-fuzz
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 \
+	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	       -Iinclude -Isrc -Ifuzz
+FUZZ_BINS  := $(addprefix $(FUZZ_OUT)/,$(FUZZ_TARGETS))
+FUZZ_REPLAY_BINS := $(patsubst %,$(O)/test/fuzz-%,$(FUZZ_TARGETS))
+
+# The library's sources are compiled into each target, so that libFuzzer
+# sees their branches too.
+$(FUZZ_OUT)/%: fuzz/%.c fuzz/fuzz.h $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) -lpthread
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	FUZZ_TIME=$(FUZZ_TIME) fuzz/run $(FUZZ_OUT) $(FUZZ_TARGETS)
+
+$(O)/test/fuzz-%: fuzz/%.c fuzz/driver.c fuzz/fuzz.h $(O)/$(SONAME) \
+		  $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Ifuzz -DFUZZ_DIR='"$(abspath fuzz/$*)"' \
+		-o $@ $< fuzz/driver.c $(LINK_URING) -lpthread
+
+tests: $(FUZZ_REPLAY_BINS)
+
+.PHONY: fuzz fuzz-build
+
 # ---- install ---------------------------------------------------------------
 install: lib tool examples
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/liburing \
@@ -214,7 +251,7 @@ install: lib tool examples
 	done; true
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 .PHONY: all lib tool examples run tests check install clean
 .SECONDARY:
