@@ -221,6 +221,26 @@ $(O)/test/fuzz-%: fuzz/%.c fuzz/driver.c fuzz/fuzz.h $(O)/$(SONAME) \
 
 tests: $(FUZZ_REPLAY_BINS)
 
+# The fault-injection walk (test/fault/walk.c): the library's sources
+# again, with URINGKIT_FAULT_INJECTION routing every system call through
+# the test's hook, and its allocations wrapped at link time. The normal
+# build is untouched.
+FAULT_OBJS := $(patsubst src/%.c,$(O)/fault/%.o,$(LIB_SRCS))
+FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+
+$(O)/fault/%.o: src/%.c $(LIB_HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -DURINGKIT_FAULT_INJECTION -Iinclude -Isrc \
+		-c $< -o $@
+
+$(O)/test/fault-walk: test/fault/walk.c $(FAULT_OBJS) $(O)/test/libtest.a \
+		      $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Isrc -o $@ $< $(FAULT_OBJS) \
+		$(O)/test/libtest.a $(FAULT_WRAP) -lpthread
+
+tests: $(O)/test/fault-walk
+
 .PHONY: fuzz fuzz-build
 
 # ---- install ---------------------------------------------------------------

@@ -72,6 +72,17 @@ static inline long uk__syscall6(long n, long a, long b, long c, long d,
 }
 #endif
 
+#ifdef URINGKIT_FAULT_INJECTION
+/*
+ * The fault-injection test build only (test/fault/): every system call of
+ * the library goes through a hook of the test's, which may fail it. The
+ * normal build never sees this.
+ */
+long uk__fault_syscall6(long n, long a, long b, long c, long d, long e,
+			long f);
+#define uk__syscall6 uk__fault_syscall6
+#endif
+
 /* Memory and fd calls the library makes, also returning -errno. */
 static inline void *uk__mmap(void *addr, size_t len, int prot, int flags,
 			     int fd, long off)
