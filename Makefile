@@ -241,6 +241,18 @@ $(O)/test/fault-walk: test/fault/walk.c $(FAULT_OBJS) $(O)/test/libtest.a \
 
 tests: $(O)/test/fault-walk
 
+# Long runs, not part of check: STRESS_N completions (default 10 million)
+# per setup; see test/stress/stress.c.
+$(O)/stress: test/stress/stress.c $(O)/test/libtest.a $(O)/$(SONAME) \
+	     $(LIB_HDRS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(O)/test/libtest.a $(LINK_URING) \
+		-lpthread
+
+stress: $(O)/stress
+	$(O)/stress
+
+.PHONY: stress
+
 .PHONY: fuzz fuzz-build
 
 # ---- install ---------------------------------------------------------------
