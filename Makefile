@@ -251,7 +251,12 @@ $(O)/stress: test/stress/stress.c $(O)/test/libtest.a $(O)/$(SONAME) \
 stress: $(O)/stress
 	$(O)/stress
 
-.PHONY: stress
+# The whole suite under valgrind's memcheck (test/valgrind; what memcheck
+# cannot model is listed, with the reason, in test/valgrind.conf).
+valgrind: tests
+	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) test/valgrind $(O)/test
+
+.PHONY: stress valgrind
 
 .PHONY: fuzz fuzz-build
 
