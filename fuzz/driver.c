@@ -47,7 +47,8 @@ static unsigned replay_dir(const char *dir)
 			abort();
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), name_cmp);
+	if (nr)
+		qsort(names, nr, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < nr; i++) {
 		FILE *f;
 		uint8_t *buf;
