@@ -89,24 +89,39 @@ static unsigned char pattern(unsigned bid, size_t i)
 	return (unsigned char) (bid * 31 + i * 7 + 1);
 }
 
+/* The first and last 64 bytes of a buffer: enough to see two overlap. */
+static size_t next_i(size_t i, size_t len)
+{
+	return i + 1 == 64 && len > 128 ? len - 64 : i + 1;
+}
+
 static void fill(unsigned char *p, unsigned bid, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i = next_i(i, len))
 		p[i] = pattern(bid, i);
 }
 
 static void check_fill(const unsigned char *p, unsigned bid, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i = next_i(i, len))
 		FZ_CHECK(p[i] == pattern(bid, i));
 }
+
+/*
+ * Rings kept from one input to the next (a create and a free per input
+ * would be most of the time spent): one per buffer count and size class,
+ * as groups 0x8000 + k, handed back with every buffer recycled.
+ */
+static const unsigned cached_sizes[8] = { 1, 7, 64, 100, 4096, 4097, 8192,
+					  65536 };
+static struct uringkit_bufring *cached[7 * 8];
 
 static void uringkit(struct fz *f)
 {
 	struct io_uring *ring = shared_ring();
 	struct uringkit_bufring *br;
 	unsigned nr, size, flags = 0, held = 0;
-	int bgid, err = 1;
+	int bgid, err = 1, keep = -1;
 	bool valid, *app;
 	uint8_t how = fz_u8(f);
 
@@ -118,10 +133,18 @@ static void uringkit(struct fz *f)
 		nr = fz_u32(f);
 		size = fz_u32(f);
 		flags = (how & 2) ? fz_u32(f) : 0;
-	} else {
+	} else if (how & 0x80) {
+		/* created and freed by this input */
 		bgid = fz_u16(f);
 		nr = 1U << (fz_u8(f) % 7);		/* 1 .. 64 */
 		size = 1 + fz_u16(f) % 4096;
+	} else {
+		unsigned n = fz_u8(f) % 7, z = fz_u8(f) % 8;
+
+		keep = (int) (n * 8 + z);
+		bgid = 0x8000 + keep;
+		nr = 1U << n;
+		size = cached_sizes[z];
 	}
 	valid = !flags && bgid >= 0 && bgid <= 0xffff && nr &&
 		!(nr & (nr - 1)) && nr <= URINGKIT_BUFRING_MAX_BUFS &&
@@ -129,7 +152,15 @@ static void uringkit(struct fz *f)
 	/* Valid but large: would only test the machine's memory. */
 	if (valid && (uint64_t) nr * size > (16U << 20))
 		return;
-	br = uringkit_bufring_create(ring, bgid, nr, size, flags, &err);
+	if (keep < 0)
+		bgid &= valid ? 0x7fff : ~0;	/* not a kept ring's group */
+	if (keep >= 0 && cached[keep]) {
+		br = cached[keep];
+		err = 0;
+	} else {
+		br = uringkit_bufring_create(ring, bgid, nr, size, flags,
+					     &err);
+	}
 	if (!valid) {
 		FZ_CHECK(!br && err == -EINVAL);
 		return;
@@ -139,6 +170,8 @@ static void uringkit(struct fz *f)
 		FZ_CHECK(err == -ENOMEM);
 		return;
 	}
+	if (keep >= 0)
+		cached[keep] = br;
 	FZ_CHECK(err == 0);
 	app = calloc(nr, sizeof(*app));
 	FZ_CHECK(app);
@@ -246,7 +279,20 @@ static void uringkit(struct fz *f)
 	for (unsigned b = 0; b < nr; b++)
 		if (app[b])
 			check_fill(uringkit_bufring_buf(br, b), b, size);
-	FZ_CHECK(uringkit_bufring_free(br) == 0);
+	if (keep < 0) {
+		FZ_CHECK(uringkit_bufring_free(br) == 0);
+	} else {
+		/* everything back to the kernel, for the next input */
+		unsigned *bids = malloc(nr * sizeof(*bids)), n = 0;
+
+		FZ_CHECK(bids);
+		for (unsigned b = 0; b < nr; b++)
+			if (app[b])
+				bids[n++] = b;
+		FZ_CHECK(uringkit_bufring_recycle_n(br, bids, n) == (int) n);
+		FZ_CHECK(uringkit_bufring_available(br) == nr);
+		free(bids);
+	}
 	free(app);
 }
 

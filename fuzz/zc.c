@@ -22,6 +22,13 @@
 #define MAX_CHUNKS 512
 #define MAX_REQS 256
 #define MAX_PIECES 8
+/*
+ * Arenas kept from one input to the next in slots 0..15, one per size (a
+ * create and a free per input would be most of the time spent), handed
+ * back empty; slot 16 for an arena made and freed by one input.
+ */
+#define NR_SIZES 16
+#define NR_SLOTS (NR_SIZES + 1)
 
 struct chunk {
 	unsigned char *p;
@@ -49,8 +56,11 @@ static struct io_uring *shared_ring(void)
 	static struct io_uring ring;
 	static int state;
 
+	/* a table of empty slots, which arenas fill (ARENA_UPDATE) */
 	if (!state)
-		state = io_uring_queue_init(8, &ring, 0) ? -1 : 1;
+		state = io_uring_queue_init(8, &ring, 0) ||
+			io_uring_register_buffers_sparse(&ring, NR_SLOTS) ?
+			-1 : 1;
 	return state > 0 ? &ring : NULL;
 }
 
@@ -141,7 +151,8 @@ static struct iovec pick_piece(struct fz *f, unsigned char *base, size_t size)
 
 static void prep(struct fz *f, struct io_uring *ring,
 		 struct uringkit_zc_arena *a, unsigned char *base,
-		 size_t size, bool single, uint64_t *ud_high)
+		 size_t size, bool single, uint64_t *ud_high,
+		 unsigned buf_index)
 {
 	struct iovec iov[MAX_PIECES];
 	unsigned n = single ? 1 : fz_u8(f) % (MAX_PIECES + 1);
@@ -190,7 +201,7 @@ static void prep(struct fz *f, struct io_uring *ring,
 	FZ_CHECK(ret >= 0);
 	FZ_CHECK(sqe->opcode == (single ? IORING_OP_SEND_ZC :
 					  IORING_OP_SENDMSG_ZC));
-	FZ_CHECK(sqe->buf_index == 0);
+	FZ_CHECK(sqe->buf_index == buf_index);
 	FZ_CHECK(sqe->user_data >> 48 == URINGKIT_ZC_USER_DATA_TAG);
 	if (!*ud_high)
 		*ud_high = sqe->user_data & ~(uint64_t) 0xffffffff;
@@ -273,26 +284,44 @@ static void complete(struct fz *f, struct uringkit_zc_arena *a,
 	}
 }
 
+static struct {
+	struct uringkit_zc_arena *a;
+	unsigned char *base;
+	uint64_t ud_high;
+} kept[NR_SIZES];
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t sz)
 {
 	struct fz f = { data, sz };
 	struct io_uring *ring = shared_ring();
 	struct uringkit_zc_arena *a;
-	unsigned char *base;
+	unsigned char *base = NULL;
 	uint64_t ud_high = 0;
+	uint8_t how;
+	unsigned slot;
 	size_t size;
 	int err = 1;
 
 	if (!ring)
 		return 0;
-	size = 4096 * (1 + fz_u8(&f) % 16);
-	a = uringkit_zc_arena_create(ring, size, 0, 0, &err);
-	if (!a) {
-		FZ_CHECK(err == -ENOMEM);	/* memlock; nothing else */
-		return 0;
+	how = fz_u8(&f);
+	size = 4096 * (1 + how % NR_SIZES);
+	slot = (how & 0x80) ? NR_SIZES : how % NR_SIZES;
+	if (slot < NR_SIZES && kept[slot].a) {
+		a = kept[slot].a;
+		base = kept[slot].base;
+		ud_high = kept[slot].ud_high;
+	} else {
+		a = uringkit_zc_arena_create(ring, size, slot,
+					     URINGKIT_ZC_ARENA_UPDATE, &err);
+		if (!a) {
+			FZ_CHECK(err == -ENOMEM);	/* memlock only */
+			return 0;
+		}
+		if (slot < NR_SIZES)
+			kept[slot].a = a;
 	}
 	nr_chunks = nr_reqs = 0;
-	base = NULL;
 
 	while (f.n) {
 		uint8_t op = fz_u8(&f);
@@ -367,7 +396,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t sz)
 		case 3:
 			if (base)
 				prep(&f, ring, a, base, size, op & 0x80,
-				     &ud_high);
+				     &ud_high, slot);
 			break;
 		default:
 			complete(&f, a, ud_high);
@@ -377,6 +406,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t sz)
 	}
 	for (unsigned i = 0; i < nr_chunks; i++)
 		check_chunk(&chunks[i]);
+	if (slot < NR_SIZES) {
+		/* hand it back empty: every request done, every chunk freed */
+		while (nr_reqs) {
+			struct io_uring_cqe cqe = { 0 };
+
+			cqe.user_data = reqs[nr_reqs - 1].ud;
+			cqe.flags = IORING_CQE_F_NOTIF;
+			FZ_CHECK(uringkit_zc_complete(a, &cqe, NULL) ==
+				 URINGKIT_ZC_DONE);
+			nr_reqs--;
+		}
+		for (unsigned i = 0; i < nr_chunks; i++)
+			if (chunks[i].held)
+				FZ_CHECK(uringkit_zc_free(a, chunks[i].p) == 0);
+		FZ_CHECK(uringkit_zc_inflight(a) == 0);
+		kept[slot].base = base;
+		kept[slot].ud_high = ud_high;
+		return 0;
+	}
 	if (nr_reqs) {
 		FZ_CHECK(uringkit_zc_arena_free(a, 0) == -EBUSY);
 		FZ_CHECK(uringkit_zc_arena_free(a, URINGKIT_ZC_FREE_FORCE) == 0);
