@@ -79,7 +79,7 @@ long uk__fault_syscall6(long n, long a, long b, long c, long d, long e,
 		break;
 	}
 	ret = uk__syscall6(n, a, b, c, d, e, f);
-	if (n == __NR_mmap && !uk__mmap_failed((void *) ret)) {
+	if (n == __NR_mmap && (unsigned long) ret < (unsigned long) -4095L) {
 		ASSERT_LT(nr_maps, 512);
 		maps[nr_maps].addr = (unsigned long) ret;
 		maps[nr_maps++].len = (unsigned long) b;
