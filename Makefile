@@ -249,6 +249,80 @@ tests: lib tool examples $(TEST_BINS) $(ABI_BINS) $(COMPAT_BINS)
 check: tests
 	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) URINGKIT_SRC=$(CURDIR) test/run $(O)/test
 
+# ---- hardening: fuzzing, fault-injection walk, stress, valgrind ------------
+# fuzz/<name>.c are libFuzzer targets (fuzz/README). `make fuzz` builds them
+# with clang's libFuzzer and runs each for FUZZ_TIME seconds; `make check`
+# replays their saved inputs (fuzz/<name>/corpus and crashes) with $(CC),
+# no clang needed, as the tests fuzz-<name>.
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(filter-out fuzz/driver.c,\
+		$(wildcard fuzz/*.c)))
+FUZZ_CC    ?= clang-14
+FUZZ_TIME  ?= 60
+FUZZ_OUT   := build-fuzz
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 \
+	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	       -Iinclude -Isrc -Ifuzz
+FUZZ_BINS  := $(addprefix $(FUZZ_OUT)/,$(FUZZ_TARGETS))
+FUZZ_REPLAY_BINS := $(patsubst %,$(O)/test/fuzz-%,$(FUZZ_TARGETS))
+
+# The library's sources are compiled into each target, so that libFuzzer
+# sees their branches too.
+$(FUZZ_OUT)/%: fuzz/%.c fuzz/fuzz.h $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) -lpthread
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	FUZZ_TIME=$(FUZZ_TIME) fuzz/run $(FUZZ_OUT) $(FUZZ_TARGETS)
+
+$(O)/test/fuzz-%: fuzz/%.c fuzz/driver.c fuzz/fuzz.h $(O)/$(SONAME) \
+		  $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Ifuzz -DFUZZ_DIR='"$(abspath fuzz/$*)"' \
+		-o $@ $< fuzz/driver.c $(LINK_URING) -lpthread
+
+tests: $(FUZZ_REPLAY_BINS)
+
+# The fault-injection walk (test/fault/walk.c): the library's sources
+# again, with URINGKIT_FAULT_INJECTION routing every system call through
+# the test's hook, and its allocations wrapped at link time. The normal
+# build is untouched.
+FAULT_OBJS := $(patsubst src/%.c,$(O)/fault/%.o,$(LIB_SRCS))
+FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+
+$(O)/fault/%.o: src/%.c $(LIB_HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -DURINGKIT_FAULT_INJECTION -Iinclude -Isrc \
+		-c $< -o $@
+
+$(O)/test/fault-walk: test/fault/walk.c $(FAULT_OBJS) $(O)/test/libtest.a \
+		      $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Isrc -o $@ $< $(FAULT_OBJS) \
+		$(O)/test/libtest.a $(FAULT_WRAP) -lpthread
+
+tests: $(O)/test/fault-walk
+
+# Long runs, not part of check: STRESS_N completions (default 10 million)
+# per setup; see test/stress/stress.c.
+$(O)/stress: test/stress/stress.c $(O)/test/libtest.a $(O)/$(SONAME) \
+	     $(LIB_HDRS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(O)/test/libtest.a $(LINK_URING) \
+		-lpthread
+
+stress: $(O)/stress
+	$(O)/stress
+
+# The whole suite under valgrind's memcheck (test/valgrind; what memcheck
+# cannot model is listed, with the reason, in test/valgrind.conf).
+valgrind: tests
+	LD_LIBRARY_PATH=$(OUT) URINGKIT_BUILD=$(OUT) test/valgrind $(O)/test
+
+.PHONY: stress valgrind
+
+.PHONY: fuzz fuzz-build
+
 # ---- install ---------------------------------------------------------------
 INSTALL_HDRS := $(wildcard include/liburing.h include/liburing/*.h \
 			   include/liburing/io_uring/*.h include/uringkit/*.h)
@@ -325,7 +399,7 @@ help:
 	@echo 'Variables: V=1 shows every command; O=DIR builds elsewhere; CC, CFLAGS.'
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 FORCE:
 

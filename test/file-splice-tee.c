@@ -24,7 +24,8 @@ static struct io_uring ring;
 /* dst must hold src's pattern from src_off at dst_off, zeros elsewhere. */
 static void check_copy(int dst, size_t dst_off, size_t src_off, size_t len)
 {
-	unsigned char *buf = calloc(1, dst_off + len);
+	/* room for the byte asked beyond the end, which must not come */
+	unsigned char *buf = calloc(1, dst_off + len + 1);
 
 	ASSERT_NOT_NULL(buf);
 	ASSERT_EQ(pread(dst, buf, dst_off + len + 1, 0),

@@ -79,8 +79,10 @@ IOURINGINLINE void io_uring_buf_ring_add(struct io_uring_buf_ring *br,
 					 int buf_offset)
 	LIBURING_NOEXCEPT
 {
+	/* Unsigned: any buf_offset wraps like the 16-bit index it extends. */
 	struct io_uring_buf *buf =
-		&br->bufs[(br->tail + buf_offset) & mask];
+		&br->bufs[((unsigned) br->tail + (unsigned) buf_offset) &
+			  (unsigned) mask];
 
 	buf->addr = (unsigned long) addr;
 	buf->len = len;
@@ -101,7 +103,8 @@ IOURINGINLINE void io_uring_buf_ring_advance(struct io_uring_buf_ring *br,
 					     int count)
 	LIBURING_NOEXCEPT
 {
-	unsigned short tail = (unsigned short) (br->tail + count);
+	unsigned short tail = (unsigned short) ((unsigned) br->tail +
+						(unsigned) count);
 
 	io_uring_smp_store_release(&br->tail, tail);
 }

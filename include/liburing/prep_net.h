@@ -408,6 +408,13 @@ IOURINGINLINE void io_uring_prep_recvmsg_multishot(struct io_uring_sqe *sqe,
  */
 
 /*
+ * Everything below reads only memory these helpers have checked: buf_len
+ * and the template bound the areas, and every length read from the buffer
+ * (o->controllen, each cmsg_len) is checked against what is left before it
+ * moves a pointer, never added up first (a huge value would wrap the sum).
+ */
+
+/*
  * The header at the start of buf, or NULL when buf_len (the CQE's res)
  * is too short to hold the header and both areas.
  */
@@ -415,11 +422,15 @@ IOURINGINLINE struct io_uring_recvmsg_out *
 io_uring_recvmsg_validate(void *buf, int buf_len, struct msghdr *msgh)
 	LIBURING_NOEXCEPT
 {
-	size_t need = sizeof(struct io_uring_recvmsg_out) +
-		      (size_t) msgh->msg_namelen +
-		      (size_t) msgh->msg_controllen;
+	size_t left;
 
-	if (buf_len < 0 || (size_t) buf_len < need)
+	if (buf_len < (int) sizeof(struct io_uring_recvmsg_out))
+		return NULL;
+	left = (size_t) buf_len - sizeof(struct io_uring_recvmsg_out);
+	if (msgh->msg_namelen > left)
+		return NULL;
+	left -= msgh->msg_namelen;
+	if (msgh->msg_controllen > left)
 		return NULL;
 	return (struct io_uring_recvmsg_out *) buf;
 }
@@ -431,21 +442,64 @@ IOURINGINLINE void *io_uring_recvmsg_name(struct io_uring_recvmsg_out *o)
 	return (void *) (o + 1);
 }
 
-/* The first control message, or NULL when there is none. */
+/*
+ * The control area's usable bytes: what the kernel says it wrote, but
+ * never more than the template's area (which validate() checked against
+ * the buffer), whatever the buffer's header claims.
+ */
+IOURINGINLINE size_t
+__io_uring_recvmsg_control_len(const struct io_uring_recvmsg_out *o,
+			       const struct msghdr *msgh)
+	LIBURING_NOEXCEPT
+{
+	size_t written = o->controllen;
+
+	return written < msgh->msg_controllen ? written :
+						 msgh->msg_controllen;
+}
+
+/*
+ * cmsg_len of the header at p, which need not be aligned: the name area
+ * before the control area has the template's length, for example 28 bytes
+ * for a sockaddr_in6. A fixed-size memcpy is one load.
+ */
+IOURINGINLINE size_t __io_uring_recvmsg_cmsg_len(const void *p)
+	LIBURING_NOEXCEPT
+{
+	size_t len;
+
+	__builtin_memcpy(&len, (const unsigned char *) p +
+			 __builtin_offsetof(struct cmsghdr, cmsg_len),
+			 sizeof(len));
+	return len;
+}
+
+/*
+ * The first control message, or NULL when there is none: less than one
+ * header written, or a first header claiming more than the area holds.
+ */
 IOURINGINLINE struct cmsghdr *
 io_uring_recvmsg_cmsg_firsthdr(struct io_uring_recvmsg_out *o,
 			       struct msghdr *msgh)
 	LIBURING_NOEXCEPT
 {
-	if (o->controllen < sizeof(struct cmsghdr))
+	size_t area = __io_uring_recvmsg_control_len(o, msgh);
+	unsigned char *start = (unsigned char *) io_uring_recvmsg_name(o) +
+			       msgh->msg_namelen;
+	size_t len;
+
+	if (area < sizeof(struct cmsghdr))
 		return NULL;
-	return (struct cmsghdr *) (void *)
-		((unsigned char *) io_uring_recvmsg_name(o) + msgh->msg_namelen);
+	len = __io_uring_recvmsg_cmsg_len(start);
+	if (len < sizeof(struct cmsghdr) || len > area)
+		return NULL;
+	return (struct cmsghdr *) (void *) start;
 }
 
 /*
- * The control message after cmsg, or NULL when cmsg is the last one that
- * fits in the o->controllen bytes the kernel wrote.
+ * The control message after cmsg, or NULL when there is none in the
+ * control area: the next header must lie after cmsg and wholly inside the
+ * area, and so must all of what it claims (its cmsg_len).
  */
 IOURINGINLINE struct cmsghdr *
 io_uring_recvmsg_cmsg_nexthdr(struct io_uring_recvmsg_out *o,
@@ -454,24 +508,34 @@ io_uring_recvmsg_cmsg_nexthdr(struct io_uring_recvmsg_out *o,
 {
 	/* Control messages start at multiples of sizeof(size_t). */
 	const size_t align = sizeof(size_t);
-	unsigned char *start, *end, *next;
-	size_t step;
+	size_t area = __io_uring_recvmsg_control_len(o, msgh);
+	unsigned char *start = (unsigned char *) io_uring_recvmsg_name(o) +
+			       msgh->msg_namelen;
+	unsigned char *cur = (unsigned char *) cmsg;
+	size_t off, left, len, pad;
 
-	if (cmsg->cmsg_len < sizeof(struct cmsghdr))
+	/* cmsg must be a whole header inside the area. */
+	if (cur < start)
 		return NULL;
-	start = (unsigned char *) io_uring_recvmsg_name(o) + msgh->msg_namelen;
-	end = start + o->controllen;
-	step = ((size_t) cmsg->cmsg_len + align - 1) & ~(align - 1);
-	next = (unsigned char *) cmsg + step;
-	/* Room for the next header, and for all of what it claims? */
-	if (next < start || next > end ||
-	    (size_t) (end - next) < sizeof(struct cmsghdr))
+	off = (size_t) (cur - start);
+	if (off > area || area - off < sizeof(struct cmsghdr))
 		return NULL;
-	cmsg = (struct cmsghdr *) (void *) next;
-	step = ((size_t) cmsg->cmsg_len + align - 1) & ~(align - 1);
-	if (step > (size_t) (end - next))
+	left = area - off;
+	len = __io_uring_recvmsg_cmsg_len(cur);
+	if (len < sizeof(struct cmsghdr) || len > left)
 		return NULL;
-	return cmsg;
+	/* Step over it and its padding: at least one header, forwards. */
+	pad = (align - (len & (align - 1))) & (align - 1);
+	if (left - len < pad)
+		return NULL;
+	left -= len + pad;
+	if (left < sizeof(struct cmsghdr))
+		return NULL;
+	cur += len + pad;
+	len = __io_uring_recvmsg_cmsg_len(cur);
+	if (len < sizeof(struct cmsghdr) || len > left)
+		return NULL;
+	return (struct cmsghdr *) (void *) cur;
 }
 
 /* The payload: after the name and control areas. */
@@ -486,15 +550,25 @@ IOURINGINLINE void *io_uring_recvmsg_payload(struct io_uring_recvmsg_out *o,
 /*
  * Payload bytes in the buffer, buf_len being the CQE's res: what was
  * copied, which is less than o->payloadlen when the message was truncated.
+ * 0 when buf_len does not even cover the header and both areas.
  */
 IOURINGINLINE unsigned int
 io_uring_recvmsg_payload_length(struct io_uring_recvmsg_out *o, int buf_len,
 				struct msghdr *msgh)
 	LIBURING_NOEXCEPT
 {
-	unsigned char *payload = (unsigned char *) io_uring_recvmsg_payload(o, msgh);
+	size_t left;
 
-	return (unsigned int) ((unsigned char *) o + buf_len - payload);
+	(void) o;
+	if (buf_len < (int) sizeof(struct io_uring_recvmsg_out))
+		return 0;
+	left = (size_t) buf_len - sizeof(struct io_uring_recvmsg_out);
+	if (msgh->msg_namelen > left)
+		return 0;
+	left -= msgh->msg_namelen;
+	if (msgh->msg_controllen > left)
+		return 0;
+	return (unsigned int) (left - msgh->msg_controllen);
 }
 
 /* ---- shutdown and socket commands --------------------------------------- */

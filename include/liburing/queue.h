@@ -502,7 +502,9 @@ IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
 					    int op)
 	LIBURING_NOEXCEPT
 {
-	if (op < 0 || op > p->last_op)
+	/* ops[] holds ops_len entries, fewer than last_op + 1 when the
+	 * probe was registered with a short array */
+	if (op < 0 || op > p->last_op || op >= p->ops_len)
 		return 0;
 	return (p->ops[op].flags & IO_URING_OP_SUPPORTED) != 0;
 }

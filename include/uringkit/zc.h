@@ -147,9 +147,10 @@ int uringkit_zc_free(struct uringkit_zc_arena *arena, void *chunk);
  * iovecs are checked in order and the first one that fails decides:
  *   -EFAULT  it does not lie entirely inside the arena's memory (what the
  *            kernel would answer);
- *   -EINVAL  it lies inside the arena but not inside one chunk held by
- *            the application (not allocated, already freed, or crossing
- *            from one chunk into the next).
+ *   -EINVAL  it lies inside the arena but is empty (iov_len 0: the
+ *            kernel would fail the whole send with -EFAULT) or not inside
+ *            one chunk held by the application (not allocated, already
+ *            freed, or crossing from one chunk into the next).
  * Also -EINVAL for msg NULL, msg_iovlen 0 or above URINGKIT_ZC_MAX_IOVECS,
  * or an sqe that is not one of the ring's; -EFAULT for msg_iov NULL;
  * -ENOMEM when bookkeeping memory ran out. On success returns the request

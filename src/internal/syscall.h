@@ -21,8 +21,21 @@
 #define __NR_io_uring_register	427
 #endif
 
+#ifdef URINGKIT_FAULT_INJECTION
+/*
+ * The fault-injection test build only (test/fault/): every call below
+ * goes through a hook of the test's, which may fail it. The definitions
+ * name the function in parentheses, which this macro does not touch; the
+ * normal build never sees it.
+ */
+long uk__fault_syscall6(long n, long a, long b, long c, long d, long e,
+			long f);
+#define uk__syscall6(n, a, b, c, d, e, f) \
+	uk__fault_syscall6(n, a, b, c, d, e, f)
+#endif
+
 #if defined(__x86_64__)
-static inline long uk__syscall6(long n, long a, long b, long c, long d,
+static inline long (uk__syscall6)(long n, long a, long b, long c, long d,
 				long e, long f)
 {
 	long ret;
@@ -38,7 +51,7 @@ static inline long uk__syscall6(long n, long a, long b, long c, long d,
 	return ret;
 }
 #elif defined(__aarch64__)
-static inline long uk__syscall6(long n, long a, long b, long c, long d,
+static inline long (uk__syscall6)(long n, long a, long b, long c, long d,
 				long e, long f)
 {
 	register long x8 __asm__("x8") = n;
@@ -58,7 +71,7 @@ static inline long uk__syscall6(long n, long a, long b, long c, long d,
 }
 #else
 /* Portable fallback: libc's syscall(), with errno restored afterwards. */
-static inline long uk__syscall6(long n, long a, long b, long c, long d,
+static inline long (uk__syscall6)(long n, long a, long b, long c, long d,
 				long e, long f)
 {
 	int saved = errno;

@@ -262,7 +262,8 @@ UK_EXPORT int uringkit_zc_free(struct uringkit_zc_arena *a, void *chunk)
 
 /*
  * The number of the held chunk containing [p, p + len), or a negative
- * errno: -EFAULT outside the arena, -EINVAL not inside one held chunk.
+ * errno: -EFAULT outside the arena, -EINVAL empty (len 0) or not inside
+ * one held chunk.
  */
 static int64_t uk_zc_check_range(struct uringkit_zc_arena *a, const void *p,
 				 size_t len)
@@ -275,6 +276,12 @@ static int64_t uk_zc_check_range(struct uringkit_zc_arena *a, const void *p,
 	if (b < a->base || b >= a->base + a->size ||
 	    len > (size_t) (a->base + a->size - b))
 		return -EFAULT;
+	/*
+	 * The kernel fails a whole fixed-buffer send with -EFAULT for one
+	 * empty iovec; refuse it here, where the caller can still tell which.
+	 */
+	if (!len)
+		return -EINVAL;
 	off = (size_t) (b - a->base);
 	seq = uk_zc_find(a, off);
 	if (seq < 0)
