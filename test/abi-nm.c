@@ -19,6 +19,8 @@ static const char *const ffi_archive_extra[] = {
 	"_io_uring_get_sqe",
 	"__io_uring_get_sqe_slow",
 	"__io_uring_set_target_fixed_file",
+	"__io_uring_recvmsg_cmsg_len",
+	"__io_uring_recvmsg_control_len",
 	"__io_uring_prep_uring_cmd",
 	"__io_uring_cq_walk",
 	"__io_uring_cqe_slots",
