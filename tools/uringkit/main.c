@@ -42,6 +42,7 @@ static const struct suite_entry {
 	{ "storage", bench_storage, bench_storage_plan },
 	{ "udp", bench_udp, bench_udp_plan },
 	{ "tcp", bench_tcp, bench_tcp_plan },
+	{ "zc", bench_zc, bench_zc_plan },
 };
 #define NR_SUITES	(sizeof(suite_table) / sizeof(suite_table[0]))
 

@@ -36,6 +36,7 @@ struct child_report {
 	uint64_t first;		/* UDP: sequence number of the window's first */
 	double lat_p50_us, lat_p99_us;	/* TCP: request to response, window */
 	uint64_t cpu_ns;	/* TCP: the client's CPU over the window */
+	uint64_t sum;		/* zc: the receiver's checksum of the stream */
 	int err;
 	char failed[48];
 };

@@ -27,6 +27,13 @@ const struct bench_metric bench_metrics[] = {
 	/* net: where the time goes (the tcp client's CPU, waiting for a CPU) */
 	METRIC(peer_cpu_us_per_op, "us", false),
 	METRIC(rq_wait_pct, "%", false),
+	/* zc */
+	METRIC(gib_per_s, "GiB/s", false),
+	METRIC(cpu_s_per_gib, "s/GiB", false),
+	METRIC(syscalls_per_mib, "1/MiB", false),
+	METRIC(notifs_per_msg, "1", false),
+	METRIC(copied_frac, "1", false),
+	METRIC(bytes_intact, "B", true),
 };
 const size_t bench_nr_metrics = sizeof(bench_metrics) / sizeof(bench_metrics[0]);
 

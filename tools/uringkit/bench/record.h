@@ -74,6 +74,13 @@ struct bench_record {
 	double sent, received;	/* udp: datagrams */
 	double peer_cpu_us_per_op;	/* tcp: the load generator's CPU */
 	double rq_wait_pct;	/* net: measured thread waiting for a CPU */
+	/* zc: the sender of a TCP stream, per message size */
+	double gib_per_s;	/* payload the kernel accepted, GiB/s */
+	double cpu_s_per_gib;	/* sender process CPU (user + sys) per GiB */
+	double syscalls_per_mib;	/* system calls the sender made per MiB */
+	double notifs_per_msg;	/* zero-copy notifications per message */
+	double copied_frac;	/* notifications saying the kernel copied */
+	double bytes_intact;	/* bytes received with the sender's checksum */
 
 	/* The raw counts the metrics come from. */
 	uint64_t ops;		/* completed inside the measured window */
@@ -117,6 +124,7 @@ struct bench_suite {
 	int err;
 	char failed[96];
 	bool interrupted;
+	char note[160];		/* a part that did not run, and why */
 	struct bench_record *rec;
 	size_t nr, cap;
 };

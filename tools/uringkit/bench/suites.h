@@ -14,11 +14,13 @@ int bench_nop(struct bench_suite *s);
 int bench_storage(struct bench_suite *s);
 int bench_udp(struct bench_suite *s);
 int bench_tcp(struct bench_suite *s);
+int bench_zc(struct bench_suite *s);
 
 /* What each would run with o (see struct bench_plan). */
 struct bench_plan bench_nop_plan(const struct bench_opts *o);
 struct bench_plan bench_storage_plan(const struct bench_opts *o);
 struct bench_plan bench_udp_plan(const struct bench_opts *o);
 struct bench_plan bench_tcp_plan(const struct bench_opts *o);
+struct bench_plan bench_zc_plan(const struct bench_opts *o);
 
 #endif

@@ -172,6 +172,8 @@ static void suite(FILE *out, const struct bench_suite *s, bool last)
 		fputs(", \"qd\": ", out);
 		qd_list(out, &s->opts);
 	}
+	fputs(", \"note\": ", out);
+	str_or_null(out, s->note[0] ? s->note : NULL);
 	fprintf(out, ", \"interrupted\": %s,\n     ",
 		s->interrupted ? "true" : "false");
 	err_fields(out, s->err, s->failed);

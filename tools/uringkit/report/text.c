@@ -457,6 +457,116 @@ static void generic_body(const struct bench_suite *s)
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* ---- zc ----------------------------------------------------------------- */
+
+static void zc_begin(const struct bench_suite *s)
+{
+	printf("zc: one TCP stream to a receiver process, messages of 4, 64 and "
+	       "256 KiB,\n  loopback and veth (netns), %.2f s per cell after "
+	       "%.2f s of warm-up\n", s->opts.cell_s, s->opts.warm_s);
+}
+
+/* "-", "yes", "no" or the share that was copied. */
+static const char *zc_copied(double frac, char *buf, size_t len)
+{
+	if (isnan(frac))
+		return "-";
+	if (frac >= 1)
+		return "yes";
+	if (frac <= 0)
+		return "no";
+	snprintf(buf, len, "%.0f%%", frac * 100);
+	return buf;
+}
+
+/* Goal: the arena row against the MSG_ZEROCOPY row at one leg and size. */
+static void zc_goal(const struct bench_suite *s, const struct bench_record *g,
+		    size_t n)
+{
+	const struct bench_record *mz = NULL, *ar = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(g[i].engine, "MSG_ZEROCOPY"))
+			mz = &g[i];
+		if (!strcmp(g[i].engine, "sendmsg_zc_fixed arena"))
+			ar = &g[i];
+	}
+	if (!mz || !ar || mz->err || ar->err)
+		return;
+	printf("  goal, %u KiB: arena syscalls/MiB %.2f%s MSG_ZEROCOPY's "
+	       "(<= 0.5: %s), GiB/s %.2f%s (>= 1: %s)\n", g[0].depth,
+	       ar->syscalls_per_mib / mz->syscalls_per_mib, times(s),
+	       ar->syscalls_per_mib <= 0.5 * mz->syscalls_per_mib ? "met" : "NOT met",
+	       ar->gib_per_s / mz->gib_per_s, times(s),
+	       ar->gib_per_s >= mz->gib_per_s ? "met" : "NOT met");
+}
+
+static void zc_body(const struct bench_suite *s)
+{
+	const char *leg = "";
+	char cp[16];
+	size_t i, n;
+
+	print_rounds(s);
+	printf("  sender: this process (CPU: user + sys of the whole process, "
+	       "so softirq work\n  done on its CPU counts); receiver: a forked "
+	       "process that checksums every byte.\n  Zero-copy senders keep "
+	       "at most 4 MiB in flight and reuse memory only after its\n"
+	       "  notification; io_uring senders submit linked chains of up "
+	       "to 32 sends.\n  On loopback and veth the kernel copies "
+	       "zero-copy pages when it delivers them to\n  the receiving "
+	       "socket, so \"copied\" says yes here; on a NIC it would say "
+	       "no.\n");
+	if (s->note[0])
+		printf("  %s\n", s->note);
+	if (s->interrupted) {
+		printf("\n");
+		return;
+	}
+	for (i = 0; i < s->nr; i += n) {
+		const struct bench_record *g = &s->rec[i];
+		size_t k;
+
+		n = depth_group(s, i);
+		if (strncmp(g->title, leg, strlen(leg)) || !*leg) {
+			leg = !strncmp(g->title, "veth", 4) ? "veth" : "loopback";
+			printf("\n  %s\n  %5s  %-22s %6s %9s %8s %9s %6s %8s  %s\n",
+			       !strcmp(leg, "veth") ? "veth pair into a network "
+			       "namespace" : "loopback (127.0.0.1)", "size",
+			       "sender", "GiB/s", "CPU s/GiB", "sys/MiB",
+			       "notif/msg", "copied", "vs send", "data");
+		}
+		for (k = 0; k < n; k++) {
+			const struct bench_record *r = &g[k], *b = base_of(s, r, 0);
+
+			printf("  %4uK  %-22s ", r->depth, r->engine);
+			if (r->err) {
+				print_err(r);
+				continue;
+			}
+			printf("%6.2f %9.3f %8.1f ", r->gib_per_s,
+			       r->cpu_s_per_gib, r->syscalls_per_mib);
+			if (isnan(r->notifs_per_msg))
+				printf("%9s ", "-");
+			else
+				printf("%9.3f ", r->notifs_per_msg);
+			printf("%6s", zc_copied(r->copied_frac, cp, sizeof(cp)));
+			if (b)
+				print_ratio(s, r->gib_per_s, b->gib_per_s, !b->err);
+			else
+				printf(" %8s", "-");
+			printf("  %s\n", r->bytes_intact > 0 ? "intact" :
+			       "unchecked");
+		}
+		zc_goal(s, g, n);
+	}
+	printf("  (sys/MiB: system calls the sender made per MiB sent, "
+	       "io_uring_enter included;\n   notif/msg: notifications read "
+	       "per message (MSG_ZEROCOPY coalesces ranges);\n   intact: the "
+	       "receiver's checksum of every byte matched the sender's)\n\n");
+}
+
 struct text_suite {
 	const char *name;
 	void (*begin)(const struct bench_suite *);
@@ -468,6 +578,7 @@ static const struct text_suite text_suites[] = {
 	{ "storage", storage_begin, storage_body },
 	{ "udp", udp_begin, udp_body },
 	{ "tcp", tcp_begin, tcp_body },
+	{ "zc", zc_begin, zc_body },
 };
 
 static const struct text_suite *text_suite(const struct bench_suite *s)
