@@ -995,7 +995,7 @@ int main(void)
 		walk(&prep);
 	}
 
-	walk_adapt("uringkit_setup_adapt COOP|SINGLE|NOSQ",
+	walk_adapt("uringkit_setup_adapt COOP|SINGLE",
 		   IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |
 		   IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_NO_SQARRAY);
 	/* refused together: SQPOLL is dropped, then tried again */
