@@ -279,7 +279,7 @@ fuzz: $(FUZZ_BINS)
 $(O)/test/fuzz-%: fuzz/%.c fuzz/driver.c fuzz/fuzz.h $(O)/$(SONAME) \
 		  $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -Ifuzz -DFUZZ_DIR='"$(abspath fuzz/$*)"' \
+	$(CC) $(TEST_CFLAGS) -Isrc -Ifuzz -DFUZZ_DIR='"$(abspath fuzz/$*)"' \
 		-o $@ $< fuzz/driver.c $(LINK_URING) -lpthread
 
 tests: $(FUZZ_REPLAY_BINS)

@@ -3,7 +3,9 @@
  * memory-hugepage: io_uring_queue_init_mem() over one 2 MiB huge page.
  * Two rings share the page (the second at the byte count the first
  * returned) and both work; a ring larger than the page (32768 entries
- * with SQE128) is refused with -ENOMEM instead of running past the end.
+ * with SQE128) is refused with -ENOMEM instead of running past the end,
+ * the page untouched (checked before any ring has used the page: a ring
+ * torn down may still store into its memory after the exit).
  *
  * The huge page comes from MAP_HUGETLB. When none is free and we are
  * root, one is reserved through /proc/sys/vm/nr_hugepages and the old
@@ -176,6 +178,24 @@ static int child(void)
 	fd = t_create_file(path, 1 << 20, 3);
 	fds = t_count_fds();
 
+	/*
+	 * Too large for the page: refused, the page untouched. Checked
+	 * first, on a page no ring has used yet: after io_uring_queue_exit()
+	 * the kernel may still store a torn-down ring's CQ tail into its
+	 * memory for a while (io_uring_queue_init_mem(3), test
+	 * memory-init-mem-teardown), which a canary written after the
+	 * exits would catch at random.
+	 */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQE128;
+	sbig = io_uring_memory_size_params(32768, &p);
+	ASSERT_GT(sbig, (ssize_t) HUGE);
+	ret = io_uring_queue_init_mem(32768, &big, &p, hp, HUGE);
+	ASSERT_EQ(ret, -ENOMEM);
+	ASSERT_EQ(big.ring_fd, -1);
+	ASSERT_EQ(t_count_fds(), fds);
+	check_canary(hp, HUGE, "huge page after a refused ring");
+
 	/* A large ring (most of the page) and a small one after it. */
 	memset(&p, 0, sizeof(p));
 	sa = io_uring_memory_size_params(16384, &p);
@@ -205,22 +225,10 @@ static int child(void)
 	use_ring(&b, fd, rbuf, 65536);
 	io_uring_queue_exit(&b);
 	ASSERT_EQ(t_count_fds(), fds);
-
-	/* Too large for the page: refused, the page untouched. */
-	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_SQE128;
-	sbig = io_uring_memory_size_params(32768, &p);
-	ASSERT_GT(sbig, (ssize_t) HUGE);
 	printf("rings in the huge page: %zd + %zd bytes; 32768 x SQE128 "
 	       "needs %zd\n", sa, sb, sbig);
-	memset(hp, CANARY, HUGE);
-	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_SQE128;
-	ret = io_uring_queue_init_mem(32768, &big, &p, hp, HUGE);
-	ASSERT_EQ(ret, -ENOMEM);
-	ASSERT_EQ(big.ring_fd, -1);
-	ASSERT_EQ(t_count_fds(), fds);
-	check_canary(hp, HUGE, "huge page after a refused ring");
+
+	/* Unmapping at once is safe: the kernel holds the page it uses. */
 
 	munmap(hp, HUGE);
 	close(fd);

@@ -2,8 +2,10 @@
 /*
  * <uringkit/recv.h> against bad input: every misuse gets its negative
  * errno and changes nothing; decoding pieces from hand-made CQEs (no
- * buffer, a bid out of range, a length no bundle can have); pieces given
- * back twice. And the re-arm itself: nothing is queued while a receive
+ * buffer, a bid out of range, a length no bundle can have, a CQE decoded
+ * twice, a bundle through slots the kernel cannot have taken); pieces
+ * given back twice, or after a buffer of theirs was recycled outright and
+ * handed out again. And the re-arm itself: nothing is queued while a receive
  * is parked, and the recycle that gives a buffer back queues its SQE.
  */
 #include <unistd.h>
@@ -252,6 +254,51 @@ int main(void)
 	ASSERT_EQ(uringkit_bufring_available(br), NR - 1);
 	ASSERT_EQ(uringkit_pieces_give_back(&p), 1);
 	ASSERT_EQ(uringkit_bufring_available(br), NR);
+
+	/*
+	 * CQEs the kernel cannot have posted are refused and change nothing
+	 * (they were taken: a buffer handed out twice, a bundle through
+	 * slots that hold other buffers by now).
+	 */
+	{
+		struct uringkit_pieces q, r, s2;
+		unsigned char *a0, *b;
+
+		/* The ring by now, counter: bid  3: 3, 4: 0, 5: 2 (tail 6). */
+		cqe_of(10, IORING_CQE_F_BUFFER, 0, 0);
+		ASSERT_EQ(uringkit_bufring_cqe_pieces(br, &c, &q), 1);
+		/* the same CQE again: bid 0 is the application's */
+		ASSERT_EQ(uringkit_bufring_cqe_pieces(br, &c, &r), -EALREADY);
+		ASSERT_EQ(r.nr, 0u);
+		ASSERT_EQ(uringkit_bufring_available(br), NR - 1);
+		/* a bundle from bid 3 into bid 0, which the application holds */
+		cqe_of(SZ + 1, IORING_CQE_F_BUFFER, 3, 0);
+		ASSERT_EQ(uringkit_bufring_cqe_pieces(br, &c, &r), -EALREADY);
+		/* a bundle from bid 2 into counter 6: past the tail, unfilled */
+		cqe_of(SZ + 1, IORING_CQE_F_BUFFER, 2, 0);
+		ASSERT_EQ(uringkit_bufring_cqe_pieces(br, &c, &r), -EIO);
+		ASSERT_EQ(uringkit_bufring_available(br), NR - 1);
+
+		/*
+		 * Pieces whose buffer was recycled outright and then handed
+		 * out again (bid 0, decoded anew) are stale: walking them
+		 * stops, giving them back is refused, and the new holder's
+		 * buffer stays the new holder's.
+		 */
+		a0 = uringkit_pieces_next(&q, NULL);
+		ASSERT(a0 == uringkit_bufring_buf(br, 0));
+		ASSERT_EQ(uringkit_bufring_recycle(br, 0), 0);
+		cqe_of(20, IORING_CQE_F_BUFFER, 0, 0);
+		ASSERT_EQ(uringkit_bufring_cqe_pieces(br, &c, &s2), 1);
+		uringkit_pieces_rewind(&q);
+		ASSERT_NULL(uringkit_pieces_next(&q, NULL));
+		ASSERT_EQ(uringkit_pieces_give_back(&q), -EALREADY);
+		ASSERT_EQ(uringkit_bufring_available(br), NR - 1);
+		b = uringkit_pieces_next(&s2, NULL);
+		ASSERT(b == a0);
+		ASSERT_EQ(uringkit_pieces_give_back(&s2), 1);
+		ASSERT_EQ(uringkit_bufring_available(br), NR);
+	}
 
 	ASSERT_EQ(uringkit_bufring_free(br), 0);
 	ASSERT_EQ(uringkit_bufring_free(br2), 0);

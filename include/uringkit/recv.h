@@ -76,8 +76,8 @@ struct uringkit_pieces {
 	struct uringkit_bufring *br;
 	unsigned int first_bid;
 	unsigned int first_off;		/* where the data starts in first_bid */
-	unsigned int cur_bid;		/* buffer of the next piece */
-	unsigned int next;		/* pieces walked so far */
+	unsigned int cur;		/* next piece's bid << 16 | pieces walked */
+	unsigned int seq;		/* the ring's put count when decoded */
 	unsigned int walked;		/* bytes walked so far */
 };
 
@@ -88,7 +88,11 @@ struct uringkit_pieces {
  * bundle). Otherwise returns 0 and p->nr is 0. A completion that filled
  * no bytes still returns its buffer as one empty piece (except on
  * incremental rings, where such a buffer stays with the kernel). Decode
- * each CQE once: a second decode hands the same pieces out again.
+ * each CQE once. A CQE the kernel cannot have posted is refused, nothing
+ * changed: -EALREADY if it names a buffer the application holds (a CQE
+ * decoded twice), -EIO if it claims more bytes than the ring holds, more
+ * than is left in an incremental buffer, or bundle slots the kernel
+ * cannot have taken together (not published, or rewritten since).
  * -EINVAL if br, cqe or p is NULL.
  */
 int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
@@ -97,7 +101,9 @@ int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 
 /*
  * The next piece of p: returns its address and stores its length in *len
- * (len may be NULL), or returns NULL after the last piece.
+ * (len may be NULL), or returns NULL after the last piece, or at a piece
+ * whose buffer was recycled outright (uringkit_bufring_recycle()) since p
+ * was decoded: that memory is no longer p's.
  */
 void *uringkit_pieces_next(struct uringkit_pieces *p, unsigned int *len);
 
@@ -110,7 +116,8 @@ void uringkit_pieces_rewind(struct uringkit_pieces *p);
  * still being filled incrementally, or with other pieces still held,
  * waits), 0 for empty pieces, or -EALREADY if p was given back already
  * (then nothing changes; also when one of its buffers was recycled
- * outright with uringkit_bufring_recycle()). Receives parked on br are
+ * outright with uringkit_bufring_recycle() since p was decoded, even if
+ * that buffer has been handed out again). Receives parked on br are
  * re-armed if a buffer went back.
  */
 int uringkit_pieces_give_back(struct uringkit_pieces *p);

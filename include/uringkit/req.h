@@ -117,7 +117,8 @@ unsigned int uringkit_reqtab_inflight(const struct uringkit_reqtab *t, int fd);
  * at once. Their CQEs are the table's own (URINGKIT_REQ_INTERNAL). The
  * cancelled requests still post their final CQEs, usually with
  * -ECANCELED; a request already running may finish normally. Returns the
- * number of cancel requests submitted, or a negative errno.
+ * number of cancel requests submitted, or a negative errno (if the submit
+ * failed, cancels already queued go out with the ring's next submission).
  */
 int uringkit_reqtab_cancel(struct uringkit_reqtab *t, int fd);
 

@@ -66,6 +66,7 @@ static inline void uk_put(struct uringkit_bufring *br, unsigned int bid)
 	/* Back whole: pieces of it still held are stale (recv.c). */
 	br->refs[bid] = 0;
 	br->inc_off[bid] = 0;
+	br->last_put[bid] = ++br->put_seq;
 	br->tail++;
 }
 
@@ -132,7 +133,8 @@ UK_EXPORT struct uringkit_bufring *uringkit_bufring_create(
 	br->flags = flags;
 	br->inc_off = (uint32_t *) &br->app_held[(nr_bufs + 63) / 64];
 	br->refs = br->inc_off + nr_bufs;
-	br->slot_bid = (uint16_t *) (br->refs + nr_bufs);
+	br->last_put = br->refs + nr_bufs;
+	br->slot_bid = (uint16_t *) (br->last_put + nr_bufs);
 	br->bid_slot = br->slot_bid + nr_bufs;
 	br->next_bid = br->bid_slot + nr_bufs;
 

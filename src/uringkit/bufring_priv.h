@@ -44,6 +44,15 @@ struct uringkit_bufring {
 	uint32_t *inc_off;
 	/* Pieces of each buffer handed out and not yet given back. */
 	uint32_t *refs;
+	/*
+	 * put_seq counts every buffer put into the ring; last_put[bid] is
+	 * its value when bid last went in. Pieces remember put_seq when
+	 * they are decoded: a buffer of theirs put in since (recycled
+	 * outright) makes them stale, and its next_bid link may already
+	 * belong to a newer bundle.
+	 */
+	uint32_t put_seq;
+	uint32_t *last_put;
 
 	/* Receives bound to this ring (recv.c owns the lists). */
 	struct uringkit_recv *recv_all;
@@ -56,7 +65,14 @@ struct uringkit_bufring {
 };
 
 /* Bytes of per-buffer bookkeeping after app_held (the arrays above). */
-#define UK_BUFRING_PER_BUF	(3 * sizeof(uint16_t) + 2 * sizeof(uint32_t))
+#define UK_BUFRING_PER_BUF	(3 * sizeof(uint16_t) + 3 * sizeof(uint32_t))
+
+/* Whether bid went into the ring after put count seq. */
+static inline bool uk__bufring_put_since(const struct uringkit_bufring *br,
+					 unsigned int bid, uint32_t seq)
+{
+	return (int32_t) (br->last_put[bid] - seq) > 0;
+}
 
 static inline bool uk__bufring_app_holds(const struct uringkit_bufring *br,
 					 unsigned int bid)

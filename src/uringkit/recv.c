@@ -78,10 +78,17 @@ UK_EXPORT int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 		 * buffer at the ring's head (6.12 io_kbuf_inc_commit), so it
 		 * must not be handed out, or it would be in the ring twice.
 		 */
-		if (!len || len > br->buf_size - br->inc_off[bid])
+		if (!len)
 			return 0;
+		/* The kernel cannot have filled a buffer it does not hold. */
+		if (uk__bufring_app_holds(br, bid))
+			return -EALREADY;
+		if (len > br->buf_size - br->inc_off[bid])
+			return -EIO;
 		p->br = br;
-		p->first_bid = p->cur_bid = bid;
+		p->first_bid = bid;
+		p->cur = bid << 16;
+		p->seq = br->put_seq;
 		p->first_off = br->inc_off[bid];
 		p->len = len;
 		p->nr = 1;
@@ -90,8 +97,7 @@ UK_EXPORT int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 			br->inc_off[bid] += len;
 		} else {
 			br->inc_off[bid] = 0;
-			if (!uk__bufring_app_holds(br, bid))
-				uk__bufring_set_app(br, bid);
+			uk__bufring_set_app(br, bid);
 		}
 		return 1;
 	}
@@ -108,8 +114,33 @@ UK_EXPORT int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 		return -EIO;
 	mask = br->nr_bufs - 1;
 	slot = br->bid_slot[bid];
+	/*
+	 * Check before changing anything. Every buffer must be one the
+	 * kernel holds (-EALREADY: a CQE decoded twice, or made up), and
+	 * each slot after the first must still hold the buffer put there,
+	 * published and not yet overwritten (-EIO: the CQE claims slots the
+	 * kernel cannot have taken together).
+	 */
+	for (k = 0; k < nr; k++) {
+		uint16_t c = (uint16_t) (slot + k);
+		unsigned int b = bid;
+
+		if (k) {
+			uint16_t age = (uint16_t) (br->tail - c);
+
+			if (!age || age > br->nr_bufs)
+				return -EIO;
+			b = br->slot_bid[c & mask];
+			if (br->bid_slot[b] != c)
+				return -EIO;
+		}
+		if (uk__bufring_app_holds(br, b))
+			return -EALREADY;
+	}
 	p->br = br;
-	p->first_bid = p->cur_bid = bid;
+	p->first_bid = bid;
+	p->cur = bid << 16;
+	p->seq = br->put_seq;
 	p->len = len;
 	p->nr = nr;
 	for (k = 0; k < nr; k++) {
@@ -119,8 +150,7 @@ UK_EXPORT int uringkit_bufring_cqe_pieces(struct uringkit_bufring *br,
 			br->next_bid[prev] = (uint16_t) b;
 		prev = b;
 		br->refs[b]++;
-		if (!uk__bufring_app_holds(br, b))
-			uk__bufring_set_app(br, b);
+		uk__bufring_set_app(br, b);
 	}
 	return (int) nr;
 }
@@ -129,30 +159,36 @@ UK_EXPORT void *uringkit_pieces_next(struct uringkit_pieces *p,
 				     unsigned int *len)
 {
 	struct uringkit_bufring *br;
-	unsigned int bid, off, n;
+	unsigned int bid, off, n, next;
+	void *addr;
 
-	if (!p || !p->br || p->next >= p->nr)
+	if (!p || !p->br)
 		return NULL;
 	br = p->br;
-	bid = p->cur_bid;
-	off = p->next ? 0 : p->first_off;
+	bid = p->cur >> 16;
+	next = p->cur & 0xffff;
+	/* A buffer recycled outright since: not this piece's any more. */
+	if (next >= p->nr || uk__bufring_put_since(br, bid, p->seq))
+		return NULL;
+	off = next ? 0 : p->first_off;
 	n = p->len - p->walked;
 	if (n > br->buf_size - off)
 		n = br->buf_size - off;
+	addr = br->bufs + (size_t) bid * br->buf_size + off;
 	p->walked += n;
-	if (++p->next < p->nr)
-		p->cur_bid = br->next_bid[bid];
+	if (++next < p->nr)
+		bid = br->next_bid[bid];
+	p->cur = bid << 16 | next;
 	if (len)
 		*len = n;
-	return br->bufs + (size_t) bid * br->buf_size + off;
+	return addr;
 }
 
 UK_EXPORT void uringkit_pieces_rewind(struct uringkit_pieces *p)
 {
 	if (p) {
-		p->next = 0;
 		p->walked = 0;
-		p->cur_bid = p->first_bid;
+		p->cur = p->first_bid << 16;
 	}
 }
 
@@ -167,9 +203,13 @@ UK_EXPORT int uringkit_pieces_give_back(struct uringkit_pieces *p)
 	br = p->br;
 	if (!br)
 		return p->nr ? -EALREADY : 0;
-	/* A copy of pieces already given back finds a count at zero. */
+	/*
+	 * A copy of pieces already given back finds a count at zero; pieces
+	 * with a buffer recycled outright find it put in since (and stop
+	 * there, before following a link that may be a newer bundle's).
+	 */
 	for (k = 0, bid = p->first_bid; k < p->nr; k++) {
-		if (!br->refs[bid])
+		if (!br->refs[bid] || uk__bufring_put_since(br, bid, p->seq))
 			return -EALREADY;
 		bid = br->next_bid[bid];
 	}

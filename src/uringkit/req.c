@@ -172,8 +172,14 @@ UK_EXPORT int uringkit_reqtab_cancel(struct uringkit_reqtab *t, int fd)
 		io_uring_sqe_set_data64(sqe, make_ud(CANCEL_ID, 0));
 		n++;
 	}
+	/*
+	 * A failed submit is reported, whatever was queued: a drain that
+	 * went on would wait out its deadline for cancels the kernel never
+	 * saw. The queued cancels go out with the ring's next submission;
+	 * a cancel that finds nothing only posts a CQE of the table's own.
+	 */
 	ret = io_uring_submit(t->ring);
-	return ret < 0 && !n ? ret : n;
+	return ret < 0 ? ret : n;
 }
 
 static long long now_ms(void)

@@ -26,25 +26,43 @@ struct uringkit_wake {
 	struct io_uring helper;		/* MSG_RING */
 };
 
-/* Whether the kernel knows the ring-less message (6.13): -EBADF for fd -1. */
-static bool has_sync_msg(void)
+/*
+ * Whether the kernel knows the ring-less message (6.13): 0 if it does (it
+ * answers -EBADF for target fd -1), -EOPNOTSUPP if it does not (an opcode
+ * it does not know: -EINVAL), or another error of the call (-ENOMEM ...),
+ * which says nothing about the kernel and is passed on.
+ */
+static int has_sync_msg(void)
 {
 	struct io_uring_sqe sqe;
+	int ret;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_msg_ring(&sqe, -1, 0, 0, 0);
-	return io_uring_register_sync_msg(&sqe) == -EBADF;
+	ret = io_uring_register_sync_msg(&sqe);
+	if (ret == -EBADF)
+		return 0;
+	return ret == -EINVAL ? -EOPNOTSUPP : ret;
 }
 
-static bool has_op(struct io_uring *ring, int op)
+/*
+ * 0 if ring's kernel supports op, -EOPNOTSUPP if not, or the probe's own
+ * error. The probe lives on the stack: no allocation to fail here.
+ */
+static int has_op(struct io_uring *ring, int op)
 {
-	int saved = errno;
-	struct io_uring_probe *p = io_uring_get_probe_ring(ring);
-	bool ok = p && io_uring_opcode_supported(p, op);
+	union {
+		struct io_uring_probe p;
+		char room[sizeof(struct io_uring_probe) +
+			  256 * sizeof(struct io_uring_probe_op)];
+	} u;
+	int ret;
 
-	io_uring_free_probe(p);
-	errno = saved;
-	return ok;
+	memset(&u, 0, sizeof(u));
+	ret = io_uring_register_probe(ring, &u.p, 256);
+	if (ret < 0)
+		return ret == -EINVAL ? -EOPNOTSUPP : ret;
+	return io_uring_opcode_supported(&u.p, op) ? 0 : -EOPNOTSUPP;
 }
 
 static int arm_poll(struct uringkit_wake *w)
@@ -75,10 +93,11 @@ static int setup_mode(struct uringkit_wake *w, int mode)
 
 	switch (mode) {
 	case URINGKIT_WAKE_SYNC_MSG:
-		return has_sync_msg() ? 0 : -EOPNOTSUPP;
+		return has_sync_msg();
 	case URINGKIT_WAKE_MSG_RING:
-		if (!has_op(w->target, IORING_OP_MSG_RING))
-			return -EOPNOTSUPP;
+		ret = has_op(w->target, IORING_OP_MSG_RING);
+		if (ret < 0)
+			return ret;
 		ret = io_uring_queue_init(2, &w->helper, 0);
 		if (ret < 0)
 			return ret;
@@ -91,8 +110,9 @@ static int setup_mode(struct uringkit_wake *w, int mode)
 		}
 		return 0;
 	default:
-		if (!has_op(w->target, IORING_OP_POLL_ADD))
-			return -EOPNOTSUPP;
+		ret = has_op(w->target, IORING_OP_POLL_ADD);
+		if (ret < 0)
+			return ret;
 		ret = (int) uk__syscall6(__NR_eventfd2, 0,
 					 EFD_NONBLOCK | EFD_CLOEXEC, 0, 0, 0, 0);
 		if (ret < 0)

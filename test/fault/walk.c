@@ -5,8 +5,9 @@
  * library makes goes through uk__fault_syscall6() below, and linked with
  * --wrap for malloc, calloc, realloc and free, so that every allocation
  * does too. For each call under test (ring setup in several flavours,
- * io_uring_queue_init_mem, registrations, uringkit_bufring and the
- * uringkit_zc arena) the walk makes the Nth allocation or system call
+ * io_uring_queue_init_mem, registrations, uringkit_bufring, the
+ * uringkit_zc arena, and the lifecycle extensions: receives, request
+ * tables, wakers, adaptive setup, full transfers) the walk makes the Nth allocation or system call
  * fail, for N = 1, 2, ... until the call succeeds without the fault being
  * reached, and checks every time:
  *  - the call returned a clean negative errno (or NULL with its error),
@@ -18,13 +19,21 @@
  * Only one fault per run; the cleanup a failure triggers runs normally.
  */
 #include <sys/eventfd.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <liburing.h>
+#include <sys/socket.h>
 #include <uringkit/bufring.h>
+#include <uringkit/recv.h>
+#include <uringkit/req.h>
+#include <uringkit/setup.h>
+#include <uringkit/wake.h>
+#include <uringkit/xfer.h>
 #include <uringkit/zc.h>
 #include "internal/syscall.h"	/* the real uk__syscall6 */
 #include "test.h"
@@ -74,6 +83,10 @@ long uk__fault_syscall6(long n, long a, long b, long c, long d, long e,
 	case __NR_madvise:
 		if (fail_now())
 			return -EINVAL;
+		break;
+	case __NR_eventfd2:	/* the eventfd waker's fd */
+		if (fail_now())
+			return -EMFILE;
 		break;
 	default:	/* munmap, close: cleanup, never failed */
 		break;
@@ -192,6 +205,7 @@ struct op {
 };
 
 static unsigned long total_faults;
+static bool verbose;		/* FAULT_WALK_VERBOSE=1: each fault's result */
 
 static void walk(const struct op *op)
 {
@@ -208,6 +222,8 @@ static void walk(const struct op *op)
 		ret = op->call(op->arg);
 		fault_at = 0;
 		hit = fired;
+		if (verbose && hit)
+			fprintf(stderr, "%s, fault %ld: %d\n", op->name, n, ret);
 		if (ret >= 0)
 			op->undo(op->arg);
 		else if (ret <= -4096)
@@ -512,6 +528,406 @@ static void undo_zc_prep(void *v)
 	ASSERT_EQ(uringkit_zc_inflight(arena), 0);
 }
 
+/* ---- the lifecycle extensions ---------------------------------------------- */
+
+/* uringkit_setup_adapt: a fault is a failure, never a refusal. */
+static int do_adapt(void *v)
+{
+	struct setup_arg *s = v;
+	struct uringkit_setup_report rep;
+	struct io_uring_params p;
+	int ret;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = s->flags;
+	ret = uringkit_setup_adapt(8, &s->ring, &p, &rep);
+	if (ret < 0) {
+		ASSERT_EQ(p.flags, s->flags);	/* *p unchanged */
+		ASSERT_EQ(rep.kept, 0);
+	} else {
+		ASSERT_EQ(rep.kept, p.flags);
+		ASSERT_EQ(rep.kept | rep.dropped, s->flags);
+		ASSERT_EQ(rep.kept & rep.dropped, 0);
+	}
+	return ret;
+}
+
+static void walk_adapt(const char *name, unsigned flags)
+{
+	struct setup_arg s = { .flags = flags };
+	struct op op = { name, do_adapt, undo_setup, &s, NULL, NULL, NULL };
+
+	walk(&op);
+}
+
+/* uringkit_reqtab_create, then one tracked NOP through it. */
+static struct uringkit_reqtab *reqtab;
+static int releases;
+
+static void count_release(void *user)
+{
+	(void) user;
+	releases++;
+}
+
+static int do_reqtab(void *v)
+{
+	int err = 1;
+
+	reqtab = uringkit_reqtab_create(&ring, *(unsigned *) v, &err);
+	if (!reqtab)
+		ASSERT_LT(err, 0);
+	return reqtab ? 0 : err;
+}
+
+static void undo_reqtab(void *v)
+{
+	struct uringkit_req_desc d = { NULL, count_release, NULL, -1, 0 };
+	struct uringkit_req_event ev;
+	struct io_uring_sqe *sqe = t_get_sqe(&ring);
+	struct io_uring_cqe *cqe;
+	int id;
+
+	(void) v;
+	releases = 0;
+	io_uring_prep_nop(sqe);
+	id = uringkit_req_track(reqtab, sqe, &d);
+	ASSERT_GE(id, 0);
+	ASSERT_EQ(io_uring_submit(&ring), 1);
+	cqe = t_wait_cqe(&ring);
+	ASSERT_EQ(uringkit_reqtab_complete(reqtab, cqe, &ev),
+		  URINGKIT_REQ_EVENT | URINGKIT_REQ_FINAL);
+	ASSERT_EQ(ev.id, id);
+	io_uring_cqe_seen(&ring, cqe);
+	ASSERT_EQ(releases, 1);
+	ASSERT_EQ(uringkit_reqtab_free(reqtab, 0), 0);
+}
+
+/*
+ * uringkit_reqtab_drain of a poll that never fires, holding a dup of the
+ * eventfd that the table closes at release: after a failed drain the
+ * request is still tracked (a second drain ends it), and its fd is closed
+ * exactly once either way (the fd count says so).
+ */
+static void drain_make(void)
+{
+	struct uringkit_req_desc d = { NULL, count_release, NULL, -1,
+				       URINGKIT_REQ_CLOSE_FD };
+	struct io_uring_sqe *sqe;
+	int err;
+
+	reqtab = uringkit_reqtab_create(&ring, 4, &err);
+	ASSERT_NOT_NULL(reqtab);
+	d.fd = dup(efd);
+	ASSERT_GE(d.fd, 0);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_poll_add(sqe, d.fd, POLLIN);
+	ASSERT_GE(uringkit_req_track(reqtab, sqe, &d), 0);
+	ASSERT_EQ(io_uring_submit(&ring), 1);
+	releases = 0;
+}
+
+static int do_drain(void *v)
+{
+	struct uringkit_drain_report rep;
+	int ret;
+
+	(void) v;
+	ret = uringkit_reqtab_drain(reqtab, -1, 5000, &rep, NULL, NULL);
+	/* a cancel that never reached the kernel is not a request that
+	 * outlived the deadline (it was, until the failed submit counted) */
+	ASSERT_NE(ret, -ETIME);
+	if (!ret) {
+		ASSERT_EQ(rep.cancelled, 1);
+		ASSERT_EQ(rep.completed, 1);
+		ASSERT_EQ(rep.still_running, 0);
+	}
+	return ret;
+}
+
+static void undo_drain(void *v)
+{
+	(void) v;
+	ASSERT_EQ(uringkit_reqtab_inflight(reqtab, -1), 0);
+}
+
+static void drain_finish(void)
+{
+	struct uringkit_drain_report rep;
+
+	if (uringkit_reqtab_inflight(reqtab, -1))
+		ASSERT_EQ(uringkit_reqtab_drain(reqtab, -1, 5000, &rep, NULL,
+						NULL), 0);
+	ASSERT_EQ(releases, 1);
+	ASSERT_EQ(uringkit_reqtab_free(reqtab, 0), 0);
+}
+
+/*
+ * Receives, on a stream socket pair: create (plain and incremental, which
+ * asks the socket's type), arm with a full SQ (which must submit to make
+ * room), stop while armed.
+ */
+#define RECV_UD	0x4ec7ULL
+#define NOP_UD	0xf111ULL
+
+static int sv[2];
+static unsigned br_flags;
+static struct uringkit_recv *rv;
+static unsigned nops_queued;
+static int call_ret;
+
+static void br_make(void)
+{
+	int err;
+
+	ukbr = uringkit_bufring_create(&ring, 9, 4, 4096, br_flags, &err);
+	ASSERT_NOT_NULL(ukbr);
+	rv = NULL;
+	nops_queued = 0;
+}
+
+/* Reap until the NOPs queued have completed and, if armed, rv has ended. */
+static void recv_settle(bool armed)
+{
+	while (nops_queued || armed) {
+		struct io_uring_cqe *cqe = t_wait_cqe(&ring);
+		struct uringkit_recv_event ev;
+
+		if (cqe->user_data == NOP_UD) {
+			nops_queued--;
+		} else {
+			ASSERT_EQ(cqe->user_data, RECV_UD);
+			if (uringkit_recv_complete(rv, cqe, &ev) == 1) {
+				if (ev.pieces.nr)
+					ASSERT_GE(uringkit_pieces_give_back(
+							&ev.pieces), 0);
+				if (ev.end) {
+					ASSERT_EQ(ev.end, -ECANCELED);
+					armed = false;
+				}
+			}
+		}
+		io_uring_cqe_seen(&ring, cqe);
+	}
+}
+
+static void br_drop(void)
+{
+	ASSERT_EQ(uringkit_recv_free(rv), 0);
+	ASSERT_EQ(uringkit_bufring_free(ukbr), 0);
+}
+
+static int do_recv_create(void *v)
+{
+	int err = 1;
+
+	rv = uringkit_recv_create(&ring, ukbr, sv[0], *(unsigned *) v, NULL,
+				  RECV_UD, &err);
+	if (!rv)
+		ASSERT_LT(err, 0);
+	return rv ? 0 : err;
+}
+
+/* The receive works: data arrives in a buffer, a stop ends it. */
+static void undo_recv_create(void *v)
+{
+	struct uringkit_recv_event ev;
+	struct io_uring_cqe *cqe;
+	unsigned len;
+	char *p;
+
+	(void) v;
+	ASSERT_EQ(uringkit_recv_arm(rv), 0);
+	ASSERT_EQ(io_uring_submit(&ring), 1);
+	ASSERT_EQ(write(sv[1], "fault", 5), 5);
+	cqe = t_wait_cqe(&ring);
+	ASSERT_EQ(uringkit_recv_complete(rv, cqe, &ev), 1);
+	io_uring_cqe_seen(&ring, cqe);
+	ASSERT_EQ(ev.end, 0);
+	ASSERT_EQ(ev.pieces.nr, 1);
+	p = uringkit_pieces_next(&ev.pieces, &len);
+	ASSERT_EQ(len, 5);
+	ASSERT_MEM_EQ(p, "fault", 5);
+	ASSERT_GE(uringkit_pieces_give_back(&ev.pieces), 0);
+	ASSERT_EQ(uringkit_recv_stop(rv), 0);
+	recv_settle(true);
+}
+
+static void recv_made(void)
+{
+	int err;
+
+	br_make();
+	rv = uringkit_recv_create(&ring, ukbr, sv[0], 0, NULL, RECV_UD, &err);
+	ASSERT_NOT_NULL(rv);
+}
+
+static void recv_made_sq_full(void)
+{
+	struct io_uring_sqe *sqe;
+
+	recv_made();
+	while ((sqe = io_uring_get_sqe(&ring)) != NULL) {
+		io_uring_prep_nop(sqe);
+		io_uring_sqe_set_data64(sqe, NOP_UD);
+		nops_queued++;
+	}
+}
+
+static int do_recv_arm(void *v)
+{
+	(void) v;
+	call_ret = uringkit_recv_arm(rv);
+	return call_ret;
+}
+
+static void undo_recv_arm(void *v)
+{
+	(void) v;
+	ASSERT_EQ(io_uring_submit(&ring), 1);	/* the NOPs went first */
+	ASSERT_EQ(uringkit_recv_stop(rv), 0);
+}
+
+static void recv_arm_finish(void)
+{
+	if (call_ret < 0)	/* the NOPs are still queued */
+		ASSERT_EQ(io_uring_submit(&ring), (int) nops_queued);
+	recv_settle(call_ret == 0);
+	br_drop();
+}
+
+static void recv_made_armed(void)
+{
+	recv_made();
+	ASSERT_EQ(uringkit_recv_arm(rv), 0);
+	ASSERT_EQ(io_uring_submit(&ring), 1);
+}
+
+static int do_recv_stop(void *v)
+{
+	(void) v;
+	call_ret = uringkit_recv_stop(rv);
+	return call_ret;
+}
+
+static void undo_nothing(void *v)
+{
+	(void) v;
+}
+
+static void recv_stop_finish(void)
+{
+	if (call_ret < 0)	/* still armed: nothing changed */
+		ASSERT_EQ(uringkit_recv_stop(rv), 0);
+	recv_settle(true);
+	br_drop();
+}
+
+/* uringkit_wake_create in each mode, then one wake through it. */
+#define WAKE_UD	0x3a4eULL
+static struct uringkit_wake *waker;
+
+static int do_wake(void *v)
+{
+	int err = 1;
+
+	waker = uringkit_wake_create(&ring, WAKE_UD, *(int *) v, &err);
+	/* walked only where the kernel has the mode: a failed allocation or
+	 * probe is not a missing feature (it was, for the probe) */
+	if (!waker)
+		ASSERT(err < 0 && err != -EOPNOTSUPP);
+	return waker ? 0 : err;
+}
+
+static void undo_wake_free(struct uringkit_wake *w);
+
+static void undo_wake(void *v)
+{
+	unsigned long long wakes = 0;
+	struct io_uring_cqe *cqe;
+
+	(void) v;
+	ASSERT_EQ(uringkit_wake_send(waker), 0);
+	cqe = t_wait_cqe(&ring);
+	ASSERT_EQ(uringkit_wake_handle(waker, cqe, &wakes), 1);
+	ASSERT_EQ(wakes, 1);
+	io_uring_cqe_seen(&ring, cqe);
+	undo_wake_free(waker);
+}
+
+static void undo_wake_free(struct uringkit_wake *w)
+{
+	struct io_uring_cqe *cqe;
+	int mode = uringkit_wake_mode(w);
+
+	ASSERT_EQ(uringkit_wake_free(w), 0);
+	if (mode == URINGKIT_WAKE_EVENTFD) {
+		/* the cancelled poll's last CQE */
+		cqe = t_wait_cqe(&ring);
+		ASSERT_EQ(cqe->user_data, WAKE_UD);
+		ASSERT_EQ(cqe->res, -ECANCELED);
+		io_uring_cqe_seen(&ring, cqe);
+	}
+}
+
+static bool wake_mode_works(int mode)
+{
+	int err;
+	struct uringkit_wake *w = uringkit_wake_create(&ring, WAKE_UD, mode,
+						       &err);
+
+	if (!w) {
+		ASSERT_EQ(err, -EOPNOTSUPP);
+		return false;
+	}
+	undo_wake_free(w);
+	return true;
+}
+
+/* A failed poll arm leaves its SQE as a CQE-less NOP: send it on. */
+static void flush_sq(void)
+{
+	if (io_uring_sq_ready(&ring))
+		ASSERT_GE(io_uring_submit(&ring), 1);
+}
+
+/* uringkit_read_full from a pipe that holds the data: enters to submit. */
+static int pipefd[2];
+static char xfer_buf[100];
+
+static void pipe_fill(void)
+{
+	t_fill(xfer_buf, sizeof(xfer_buf), 7);
+	ASSERT_EQ(write(pipefd[1], xfer_buf, sizeof(xfer_buf)),
+		  (ssize_t) sizeof(xfer_buf));
+	memset(xfer_buf, 0, sizeof(xfer_buf));
+}
+
+static int do_read_full(void *v)
+{
+	(void) v;
+	return (int) uringkit_read_full(&ring, pipefd[0], xfer_buf,
+					sizeof(xfer_buf), URINGKIT_XFER_CUR_POS);
+}
+
+static void undo_read_full(void *v)
+{
+	char want[sizeof(xfer_buf)];
+
+	(void) v;
+	t_fill(want, sizeof(want), 7);
+	ASSERT_MEM_EQ(xfer_buf, want, sizeof(want));
+}
+
+static void pipe_empty(void)
+{
+	char sink[sizeof(xfer_buf)];
+
+	flush_sq();
+	while (read(pipefd[0], sink, sizeof(sink)) > 0)
+		;
+}
+
 int main(void)
 {
 	unsigned pbuf_plain = 0, pbuf_mmap = IOU_PBUF_RING_MMAP;
@@ -519,6 +935,7 @@ int main(void)
 	struct zc_arg zc0 = { 0, 0 }, zc3 = { 3, 0 },
 		      zch = { 0, URINGKIT_ZC_ARENA_HUGE };
 
+	verbose = getenv("FAULT_WALK_VERBOSE") != NULL;
 	t_ring_init(&ring, 8, NULL);
 
 	walk_setup("setup", 0, false);
@@ -577,6 +994,69 @@ int main(void)
 		walk(&alloc);
 		walk(&prep);
 	}
+
+	walk_adapt("uringkit_setup_adapt COOP|SINGLE",
+		   IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |
+		   IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_NO_SQARRAY);
+	/* refused together: SQPOLL is dropped, then tried again */
+	walk_adapt("uringkit_setup_adapt SQPOLL|DEFER",
+		   IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER |
+		   IORING_SETUP_DEFER_TASKRUN);
+
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	ASSERT_EQ(pipe2(pipefd, O_CLOEXEC | O_NONBLOCK), 0);
+	{
+		unsigned cap = 64, plain = 0;
+		int mode_best = 0, mode_msg = URINGKIT_WAKE_MSG_RING,
+		    mode_efd = URINGKIT_WAKE_EVENTFD;
+		const struct op ops[] = {
+			{ "uringkit_reqtab_create", do_reqtab, undo_reqtab,
+			  &cap, &ring, NULL, NULL },
+			{ "uringkit_reqtab_drain", do_drain, undo_drain, NULL,
+			  &ring, drain_make, drain_finish },
+			{ "uringkit_recv_create", do_recv_create,
+			  undo_recv_create, &plain, &ring, br_make, br_drop },
+			{ "uringkit_recv_arm (SQ full)", do_recv_arm,
+			  undo_recv_arm, NULL, &ring, recv_made_sq_full,
+			  recv_arm_finish },
+			{ "uringkit_recv_stop (armed)", do_recv_stop,
+			  undo_nothing, NULL, &ring, recv_made_armed,
+			  recv_stop_finish },
+			{ "uringkit_wake_create (best)", do_wake, undo_wake,
+			  &mode_best, &ring, NULL, flush_sq },
+			{ "uringkit_wake_create MSG_RING", do_wake, undo_wake,
+			  &mode_msg, &ring, NULL, flush_sq },
+			{ "uringkit_wake_create EVENTFD", do_wake, undo_wake,
+			  &mode_efd, &ring, NULL, flush_sq },
+			{ "uringkit_read_full (pipe)", do_read_full,
+			  undo_read_full, NULL, &ring, pipe_fill, pipe_empty },
+		};
+
+		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+			if (ops[i].call == do_wake && !wake_mode_works(
+					*(int *) ops[i].arg)) {
+				printf("%-34s (kernel lacks the mode)\n",
+				       ops[i].name);
+				continue;
+			}
+			walk(&ops[i]);
+		}
+	}
+	{
+		unsigned plain = 0;
+		const struct op inc = { "uringkit_recv_create INC",
+					do_recv_create, undo_recv_create,
+					&plain, &ring, br_make, br_drop };
+
+		br_flags = URINGKIT_BUFRING_INC;
+		if (t_kernel_at_least(6, 12, false))
+			walk(&inc);
+		br_flags = 0;
+	}
+	close(sv[0]);
+	close(sv[1]);
+	close(pipefd[0]);
+	close(pipefd[1]);
 
 	printf("%lu faults walked in all\n", total_faults);
 	close(efd);
