@@ -269,7 +269,8 @@ FUZZ_REPLAY_BINS := $(patsubst %,$(O)/test/fuzz-%,$(FUZZ_TARGETS))
 # sees their branches too.
 $(FUZZ_OUT)/%: fuzz/%.c fuzz/fuzz.h $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) -lpthread
+	@$(call msg,CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) -lpthread
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -279,7 +280,8 @@ fuzz: $(FUZZ_BINS)
 $(O)/test/fuzz-%: fuzz/%.c fuzz/driver.c fuzz/fuzz.h $(O)/$(SONAME) \
 		  $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -Isrc -Ifuzz -DFUZZ_DIR='"$(abspath fuzz/$*)"' \
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -Isrc -Ifuzz -DFUZZ_DIR='"$(abspath fuzz/$*)"' \
 		-o $@ $< fuzz/driver.c $(LINK_URING) -lpthread
 
 tests: $(FUZZ_REPLAY_BINS)
@@ -293,13 +295,15 @@ FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
 
 $(O)/fault/%.o: src/%.c $(LIB_HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -DURINGKIT_FAULT_INJECTION -Iinclude -Isrc \
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -DURINGKIT_FAULT_INJECTION -Iinclude -Isrc \
 		-c $< -o $@
 
 $(O)/test/fault-walk: test/fault/walk.c $(FAULT_OBJS) $(O)/test/libtest.a \
 		      $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -Isrc -o $@ $< $(FAULT_OBJS) \
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -Isrc -o $@ $< $(FAULT_OBJS) \
 		$(O)/test/libtest.a $(FAULT_WRAP) -lpthread
 
 tests: $(O)/test/fault-walk
@@ -308,7 +312,8 @@ tests: $(O)/test/fault-walk
 # per setup; see test/stress/stress.c.
 $(O)/stress: test/stress/stress.c $(O)/test/libtest.a $(O)/$(SONAME) \
 	     $(LIB_HDRS)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(O)/test/libtest.a $(LINK_URING) \
+	@$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(O)/test/libtest.a $(LINK_URING) \
 		-lpthread
 
 stress: $(O)/stress
@@ -371,7 +376,7 @@ uninstall:
 # Install into a scratch DESTDIR, check the parts are there and that the
 # installed tool runs on the installed library, uninstall, check it is empty.
 check-install: lib tool
-	set -e; d=$$(mktemp -d); \
+	@set -e; d=$$(mktemp -d); \
 	$(MAKE) -s install DESTDIR=$$d; \
 	for f in $(LIBDIR)/$(SONAME) $(LIBDIR)/liburing-ffi.a $(BINDIR)/uringkit \
 		 $(INCLUDEDIR)/liburing.h $(PKGCONFIGDIR)/liburing.pc \
