@@ -2,8 +2,8 @@
 /*
  * io_uring_sqe_set_buf_group() picks the group a buffer-select receive
  * takes from: of two buffer rings, the data lands in the buffers of the
- * group named, with that group's buffer
- * id in the CQE; the other group's buffers stay untouched.
+ * group named, with that group's buffer id in the CQE; the other group's
+ * buffers stay untouched.
  */
 #include <string.h>
 #include <sys/socket.h>
