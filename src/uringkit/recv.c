@@ -29,6 +29,7 @@
 #include "internal/ring.h"
 #include "uringkit/bufring_priv.h"
 #include "uringkit/recv.h"
+#include "uringkit/sqe.h"
 
 enum uk_recv_state {
 	UK_RECV_IDLE,
@@ -264,19 +265,10 @@ static void uk_park(struct uringkit_recv *rv)
 	br->want_refill = true;
 }
 
-/* An SQE, submitting what is queued if the SQ is full. */
-static struct io_uring_sqe *uk_sqe(struct io_uring *ring)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	if (!sqe && io_uring_submit(ring) >= 0)
-		sqe = io_uring_get_sqe(ring);
-	return sqe;
-}
-
 static int uk_queue(struct uringkit_recv *rv)
 {
-	struct io_uring_sqe *sqe = uk_sqe(rv->ring);
+	/* Submits what is queued if the SQ is full (and waits under SQPOLL). */
+	struct io_uring_sqe *sqe = uringkit_get_sqe(rv->ring, NULL);
 
 	if (!sqe)
 		return -EBUSY;
@@ -319,7 +311,8 @@ static bool uk_ring_closed(const struct io_uring *ring)
 /* Queue and submit a NOP that carries the receive's user_data. */
 static int uk_queue_nop(struct uringkit_recv *rv)
 {
-	struct io_uring_sqe *sqe = uk_sqe(rv->ring);
+	/* Submits what is queued if the SQ is full (and waits under SQPOLL). */
+	struct io_uring_sqe *sqe = uringkit_get_sqe(rv->ring, NULL);
 	int ret;
 
 	if (!sqe)
