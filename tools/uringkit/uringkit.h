@@ -13,6 +13,10 @@ const char *uk_errname(int err);
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t uk_now_ns(void);
 
+/* User + system time of a getrusage() result, in nanoseconds. */
+struct rusage;
+uint64_t uk_rusage_ns(const struct rusage *ru);
+
 /* Running kernel as major * 100 + minor (-1 if unknown); release string. */
 int uk_kernel_version(char *release, size_t len);
 

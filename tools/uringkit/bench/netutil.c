@@ -164,12 +164,6 @@ int net_loopback_socket(int type, struct sockaddr_in *addr,
 
 /* ---- the measured window -------------------------------------------------- */
 
-uint64_t rusage_ns(const struct rusage *ru)
-{
-	return ((uint64_t) ru->ru_utime.tv_sec + (uint64_t) ru->ru_stime.tv_sec) * NS +
-	       ((uint64_t) ru->ru_utime.tv_usec + (uint64_t) ru->ru_stime.tv_usec) * 1000;
-}
-
 /*
  * Time this thread spent runnable but waiting for a CPU (schedstat's
  * second field), 0 where the kernel does not keep it. On a machine busy
@@ -196,8 +190,8 @@ static void cpu_sample(struct cpu_sample *s)
 	getrusage(RUSAGE_THREAD, &thr);
 	getrusage(RUSAGE_SELF, &proc);
 	s->t = uk_now_ns();
-	s->thr_ns = rusage_ns(&thr);
-	s->proc_ns = rusage_ns(&proc);
+	s->thr_ns = uk_rusage_ns(&thr);
+	s->proc_ns = uk_rusage_ns(&proc);
 	s->nvcsw = thr.ru_nvcsw;
 	s->rq_wait_ns = rq_wait_ns();
 }

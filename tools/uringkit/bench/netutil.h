@@ -72,10 +72,6 @@ int net_loopback_socket(int type, struct sockaddr_in *addr,
 
 /* ---- the measured side ---------------------------------------------------- */
 
-struct rusage;
-/* User + system time of a getrusage() result, in ns. */
-uint64_t rusage_ns(const struct rusage *ru);
-
 struct cpu_sample {
 	uint64_t t;		/* uk_now_ns() */
 	uint64_t thr_ns;	/* this thread, user + sys */

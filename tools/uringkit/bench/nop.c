@@ -18,8 +18,7 @@ static double cpu_us(void)
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	return (double) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-	       (double) (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	return (double) uk_rusage_ns(&ru) / 1e3;
 }
 
 /* CPU per request over the whole cell (warm-up included), and its share. */

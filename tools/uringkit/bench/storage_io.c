@@ -62,11 +62,6 @@ void *io_alloc_bufs(const struct target *t, unsigned n)
 	return p;
 }
 
-static double tv_us(const struct timeval *tv)
-{
-	return (double) tv->tv_sec * 1e6 + (double) tv->tv_usec;
-}
-
 struct io_meter *io_meter_start(const struct bench_opts *o)
 {
 	struct io_meter *m = calloc(1, sizeof(*m));
@@ -92,8 +87,8 @@ void io_meter_end(struct io_meter *m, struct bench_record *c)
 	getrusage(RUSAGE_SELF, &ru1);
 	if (!c->err) {
 		/* The process's CPU (every thread, SQPOLL's included) per I/O. */
-		cpu_us = tv_us(&ru1.ru_utime) - tv_us(&m->ru0.ru_utime) +
-			 tv_us(&ru1.ru_stime) - tv_us(&m->ru0.ru_stime);
+		cpu_us = (double) (uk_rusage_ns(&ru1) -
+				   uk_rusage_ns(&m->ru0)) / 1e3;
 		wall_us = (double) (uk_now_ns() - m->t0) / 1e3;
 		c->ops = m->k.ops;
 		c->lat_ns_sum = m->k.lat_ns;

@@ -270,7 +270,7 @@ static void tcp_client(void *varg, int go_r, int res_w)
 		r.win += th[k].win;
 		lat_hist_merge(hist, &th[k].hist);
 	}
-	r.cpu_ns = rusage_ns(&ru1) - rusage_ns(&ru0);
+	r.cpu_ns = uk_rusage_ns(&ru1) - uk_rusage_ns(&ru0);
 	r.lat_p50_us = lat_hist_quantile(hist, 0.50) / 1e3;
 	r.lat_p99_us = lat_hist_quantile(hist, 0.99) / 1e3;
 	/* Closing is the end-of-run signal: the server sees EOF on each. */

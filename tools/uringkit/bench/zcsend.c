@@ -16,8 +16,7 @@ static void snap(struct zcx *x, struct snap *s)
 
 	getrusage(RUSAGE_SELF, &ru);
 	s->t = uk_now_ns();
-	s->cpu_ns = ((uint64_t) ru.ru_utime.tv_sec + (uint64_t) ru.ru_stime.tv_sec) * NS +
-		    ((uint64_t) ru.ru_utime.tv_usec + (uint64_t) ru.ru_stime.tv_usec) * 1000;
+	s->cpu_ns = uk_rusage_ns(&ru);
 	s->bytes = x->bytes;
 	s->msgs = x->msgs;
 	s->sys = x->sys;
